@@ -1,0 +1,46 @@
+# Newsroom: `make run` to try it, `make test` to check it. See README.md.
+PYTHON_VERSION := $(shell cat .python-version)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PYTHON ?= python$(PYTHON_VERSION)
+# Local development defaults; every one can be overridden from the environment.
+export DEBUG ?= true
+export DJANGO_SETTINGS_MODULE ?= newsroom.settings
+
+.PHONY: run test lint format migrate demo bench clean
+
+# The venv is rebuilt only when requirements.txt changes.
+$(BIN)/.installed: requirements.txt .python-version
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python $(PYTHON_VERSION) (e.g. pyenv install $(PYTHON_VERSION))." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+var:
+	@mkdir -p var
+
+migrate: $(BIN)/.installed var
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py load_demo --if-empty
+
+run: demo
+	@echo "Serving http://127.0.0.1:$(PORT)/ (admin at /admin/). Ctrl-C stops it."
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(BIN)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Tests run with DEBUG off, as production does; DATABASE_URL picks PostgreSQL, SQLite otherwise.
+test: lint
+	DEBUG=false $(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

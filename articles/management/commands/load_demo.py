@@ -1,0 +1,157 @@
+import io
+import random
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image, ImageDraw, ImageFont
+from tqdm import tqdm
+
+from articles import demo_content
+from articles.models import Article, Author, Byline, ImageCredit, Publisher, Section
+
+DEMO_ACCOUNTS = [
+    # (username, password, group, author slug)
+    ("reporter", "reporter-demo-2026", "Reporter", "daniel-mercer"),
+    ("editor", "editor-demo-2026", "Editor", None),
+]
+
+
+def landscape_jpeg(palette, seed, size=(1600, 1000)):
+    """A made-up landscape: a sky gradient, hills and a sun, as JPEG bytes."""
+    top, bottom = palette
+    width, height = size
+    image = Image.new("RGB", size)
+    draw = ImageDraw.Draw(image)
+    for y in range(height):
+        blend = y / height
+        colour = tuple(int(top[i] * (1 - blend) + bottom[i] * blend) for i in range(3))
+        draw.line([(0, y), (width, y)], fill=colour)
+    rng = random.Random(seed)
+    draw.ellipse([width * 0.65, height * 0.15, width * 0.8, height * 0.15 + width * 0.15], fill=top)
+    for layer in range(3):
+        shade = tuple(max(0, c - 40 * (layer + 1)) for c in bottom)
+        base = height * (0.55 + 0.12 * layer)
+        points = [(0, height)]
+        for x in range(0, width + 100, 100):
+            points.append((x, base - rng.randint(0, int(height * 0.15))))
+        points.append((width, height))
+        draw.polygon(points, fill=shade)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=82)
+    return buffer.getvalue()
+
+
+def text_png(text, size, background, foreground, font_size):
+    image = Image.new("RGBA", size, background)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=font_size)
+    box = draw.textbbox((0, 0), text, font=font)
+    position = ((size[0] - (box[2] - box[0])) / 2, (size[1] - (box[3] - box[1])) / 2 - box[1])
+    draw.text(position, text, font=font, fill=foreground)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo newsroom (publisher, sections, authors, photos, stories and, with DEBUG "
+        "on, demo logins). Safe to run again: what exists is left as it is."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when the database already has articles.",
+        )
+
+    def handle(self, *args, if_empty=False, **options):
+        if if_empty and Article.objects.exists():
+            self.stdout.write("Articles exist already; demo content not loaded.")
+        else:
+            with transaction.atomic():
+                self.load()
+            self.stdout.write(self.style.SUCCESS("Demo newsroom loaded."))
+        self.accounts()
+
+    def load(self):
+        publisher = Publisher.load()
+        if not publisher.logo:
+            for field, value in demo_content.PUBLISHER.items():
+                setattr(publisher, field, value)
+            logo = text_png("THE CIVIC WIRE", (480, 96), (0, 0, 0, 0), (179, 38, 30, 255), 44)
+            publisher.logo.save("civic-wire-logo.png", ContentFile(logo), save=False)
+            publisher.save()
+
+        sections = {}
+        for data in demo_content.SECTIONS:
+            sections[data["slug"]], _ = Section.objects.get_or_create(slug=data["slug"], defaults=data)
+
+        authors = {}
+        for data in demo_content.AUTHORS:
+            fields = {key: value for key, value in data.items() if key != "colour"}
+            author, created = Author.objects.get_or_create(slug=data["slug"], defaults=fields)
+            if created:
+                initials = "".join(word[0] for word in data["name"].split())
+                avatar = text_png(initials, (240, 240), data["colour"] + (255,), (255, 255, 255, 255), 96)
+                author.photo.save(f"{data['slug']}.png", ContentFile(avatar))
+            authors[data["slug"]] = author
+
+        photos = {}
+        for key, data in tqdm(demo_content.PHOTOS.items(), desc="Photos", unit="photo"):
+            fields = {name: value for name, value in data.items() if name != "palette"}
+            photo = ImageCredit.objects.filter(reference_id=data["reference_id"]).first()
+            if photo is None:
+                photo = ImageCredit(**fields)
+                photo.image.save(f"{key}.jpg", ContentFile(landscape_jpeg(data["palette"], key)))
+            photos[key] = photo
+
+        now = timezone.now()
+        for data in tqdm(demo_content.ARTICLES, desc="Articles", unit="article"):
+            if Article.objects.filter(slug=data["slug"]).exists():
+                continue
+            hours_ago = data.get("hours_ago")
+            article = Article.objects.create(
+                slug=data["slug"],
+                headline=data["headline"],
+                dek=data["dek"],
+                section=sections[data["section"]],
+                dateline=data.get("dateline", ""),
+                body=data["body"].strip(),
+                lead_photo=photos.get(data["photo"]),
+                status=data.get("status", demo_content.PUBLISHED),
+                publish_at=now - timedelta(hours=hours_ago) if hours_ago is not None else None,
+            )
+            for position, (slug, role) in enumerate(data["authors"]):
+                Byline.objects.create(article=article, author=authors[slug], role=role, position=position)
+            article.tags.add(*data["tags"])
+
+    def accounts(self):
+        if not settings.DEBUG:
+            self.stdout.write("Demo logins are created only when DEBUG is on.")
+            return
+        superuser_exists = User.objects.filter(username="admin").exists()
+        if not superuser_exists:
+            User.objects.create_superuser("admin", "admin@civicwire.example", "admin-demo-2026")
+        logins = [("admin", "admin-demo-2026", "superuser")]
+        for username, password, group_name, author_slug in DEMO_ACCOUNTS:
+            user, created = User.objects.get_or_create(
+                username=username, defaults={"is_staff": True, "email": f"{username}@civicwire.example"}
+            )
+            if created:
+                user.set_password(password)
+                user.save()
+                group, _ = Group.objects.get_or_create(name=group_name)
+                user.groups.add(group)
+                if author_slug:
+                    Author.objects.filter(slug=author_slug, user=None).update(user=user)
+            logins.append((username, password, group_name.lower()))
+        self.stdout.write("Demo logins (DEBUG only) at /admin/:")
+        for username, password, role in logins:
+            self.stdout.write(f"  {role:<10} {username} / {password}")
