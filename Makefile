@@ -38,9 +38,11 @@ format: $(BIN)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Tests run with DEBUG off, as production does; DATABASE_URL picks PostgreSQL, SQLite otherwise.
+# Tests run with DEBUG off, as production does (over plain HTTP on the test client);
+# DATABASE_URL picks PostgreSQL, SQLite otherwise.
 test: lint
-	DEBUG=false $(BIN)/python -m pytest
+	DEBUG=false SECRET_KEY=tests-only-not-a-secret SECURE_SSL_REDIRECT=false \
+		$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

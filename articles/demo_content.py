@@ -21,10 +21,30 @@ PUBLISHER = {
 }
 
 SECTIONS = [
-    {"name": "World", "slug": "world", "order": 1, "description": "Reporting from beyond our borders."},
-    {"name": "Politics", "slug": "politics", "order": 2, "description": "Capitol, statehouse and city hall."},
-    {"name": "Business", "slug": "business", "order": 3, "description": "Work, money and the economy."},
-    {"name": "Science", "slug": "science", "order": 4, "description": "Climate, health and discovery."},
+    {
+        "name": "World",
+        "slug": "world",
+        "order": 1,
+        "description": "Reporting from beyond our borders.",
+    },
+    {
+        "name": "Politics",
+        "slug": "politics",
+        "order": 2,
+        "description": "Capitol, statehouse and city hall.",
+    },
+    {
+        "name": "Business",
+        "slug": "business",
+        "order": 3,
+        "description": "Work, money and the economy.",
+    },
+    {
+        "name": "Science",
+        "slug": "science",
+        "order": 4,
+        "description": "Climate, health and discovery.",
+    },
 ]
 
 AUTHORS = [

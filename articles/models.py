@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -42,7 +44,9 @@ class Publisher(models.Model):
         help_text=_("The republication terms in plain words, as partners will read them."),
     )
     requires_logo = models.BooleanField(_("partners must show our logo"), default=True)
-    requires_byline = models.BooleanField(_("partners must keep the reporter's byline"), default=True)
+    requires_byline = models.BooleanField(
+        _("partners must keep the reporter's byline"), default=True
+    )
     requires_affiliation = models.BooleanField(
         _("partners must name the reporter's affiliation"), default=True
     )
@@ -123,7 +127,9 @@ class Author(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     job_title = models.CharField(
-        max_length=200, blank=True, help_text=_('Shown in bylines, e.g. "White House Correspondent".')
+        max_length=200,
+        blank=True,
+        help_text=_('Shown in bylines, e.g. "White House Correspondent".'),
     )
     bio = models.TextField(blank=True, help_text=_("Two or three sentences, plain text."))
     photo = models.ImageField(upload_to="authors/", blank=True)
@@ -135,16 +141,12 @@ class Author(models.Model):
             "Leave empty to use the publisher's name."
         ),
     )
-    social_network = models.CharField(
-        max_length=20, choices=SocialNetwork, default=SocialNetwork.X
-    )
+    social_network = models.CharField(max_length=20, choices=SocialNetwork, default=SocialNetwork.X)
     social_handle = models.CharField(
         max_length=100, blank=True, help_text=_('e.g. "@jdoe" or "@jdoe@mastodon.social".')
     )
     social_url = models.URLField(blank=True, help_text=_("Link to the author's profile."))
-    tips_email = models.EmailField(
-        blank=True, help_text=_('Shown to readers as "Send tips to …".')
-    )
+    tips_email = models.EmailField(blank=True, help_text=_('Shown to readers as "Send tips to …".'))
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -240,7 +242,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
 
     def with_listing_related(self):
-        """What a list of articles shows: section, lead photo and bylines, without a query per row."""
+        """Section, lead photo and bylines for a list of articles, without a query per row."""
         return self.select_related("section", "lead_photo").prefetch_related(
             models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
         )
@@ -275,9 +277,7 @@ class Article(models.Model):
     )
     authors = models.ManyToManyField(Author, through="Byline", related_name="articles")
     tags = TaggableManager(blank=True)
-    status = models.CharField(
-        max_length=20, choices=Status, default=Status.DRAFT, db_index=True
-    )
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT, db_index=True)
     publish_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -308,14 +308,21 @@ class Article(models.Model):
     def __str__(self):
         return self.headline
 
-    def get_absolute_url(self):
-        return reverse("articles:article-detail", kwargs={"slug": self.slug})
-
     def save(self, *args, **kwargs):
         self.body = sanitize_html(self.body)
         if self.status == self.Status.PUBLISHED and self.publish_at is None:
             self.publish_at = timezone.now()
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:article-detail", kwargs={"slug": self.slug})
+
+    @property
+    def last_updated(self):
+        """When the story changed after it went out, or None if it has not (a minute's grace)."""
+        if self.publish_at and self.updated_at - self.publish_at > timedelta(minutes=1):
+            return self.updated_at
+        return None
 
     def republication_terms(self, publisher):
         """The licence and terms text in force for this story: its own, or the publisher's."""

@@ -51,8 +51,10 @@ class FilteredListView(PublishedArticlesMixin, ListView):
 
     template_name = "articles/article_list.html"
     context_object_name = "articles"
-    paginate_by = settings.ARTICLES_PER_PAGE
     model_for_slug = None
+
+    def get_paginate_by(self, queryset):
+        return settings.ARTICLES_PER_PAGE
 
     def get_object(self):
         return get_object_or_404(self.model_for_slug, slug=self.kwargs["slug"])

@@ -91,7 +91,9 @@ class Command(BaseCommand):
 
         sections = {}
         for data in demo_content.SECTIONS:
-            sections[data["slug"]], _ = Section.objects.get_or_create(slug=data["slug"], defaults=data)
+            sections[data["slug"]], _ = Section.objects.get_or_create(
+                slug=data["slug"], defaults=data
+            )
 
         authors = {}
         for data in demo_content.AUTHORS:
@@ -99,7 +101,9 @@ class Command(BaseCommand):
             author, created = Author.objects.get_or_create(slug=data["slug"], defaults=fields)
             if created:
                 initials = "".join(word[0] for word in data["name"].split())
-                avatar = text_png(initials, (240, 240), data["colour"] + (255,), (255, 255, 255, 255), 96)
+                avatar = text_png(
+                    initials, (240, 240), data["colour"] + (255,), (255, 255, 255, 255), 96
+                )
                 author.photo.save(f"{data['slug']}.png", ContentFile(avatar))
             authors[data["slug"]] = author
 
@@ -129,8 +133,13 @@ class Command(BaseCommand):
                 publish_at=now - timedelta(hours=hours_ago) if hours_ago is not None else None,
             )
             for position, (slug, role) in enumerate(data["authors"]):
-                Byline.objects.create(article=article, author=authors[slug], role=role, position=position)
+                Byline.objects.create(
+                    article=article, author=authors[slug], role=role, position=position
+                )
             article.tags.add(*data["tags"])
+            # A demo story has not been edited since it went out: no "Updated" line.
+            if article.publish_at:
+                Article.objects.filter(pk=article.pk).update(updated_at=article.publish_at)
 
     def accounts(self):
         if not settings.DEBUG:
@@ -142,7 +151,8 @@ class Command(BaseCommand):
         logins = [("admin", "admin-demo-2026", "superuser")]
         for username, password, group_name, author_slug in DEMO_ACCOUNTS:
             user, created = User.objects.get_or_create(
-                username=username, defaults={"is_staff": True, "email": f"{username}@civicwire.example"}
+                username=username,
+                defaults={"is_staff": True, "email": f"{username}@civicwire.example"},
             )
             if created:
                 user.set_password(password)

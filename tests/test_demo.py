@@ -1,0 +1,76 @@
+"""The demo newsroom loads, covers every state, and loads again without duplicating."""
+
+import io
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+from articles.models import Article, Author, ImageCredit, Publisher, Section
+
+pytestmark = pytest.mark.django_db
+
+
+def load(settings, debug):
+    settings.DEBUG = debug
+    call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_load_demo_builds_a_whole_newsroom(settings):
+    load(settings, debug=False)
+    assert Article.objects.published().count() >= 12
+    assert Section.objects.filter(articles__in=Article.objects.published()).distinct().count() >= 3
+    assert (
+        Author.objects.exclude(job_title="").exclude(social_url="").exclude(tips_email="").count()
+        >= 4
+    )
+    statuses = set(Article.objects.values_list("status", flat=True))
+    assert statuses == {"draft", "in_review", "published", "withdrawn"}
+    scheduled = Article.objects.filter(status="published", publish_at__gt=timezone.now())
+    assert scheduled.count() == 1
+    assert ImageCredit.objects.exclude(special_instructions="").exists()
+    assert ImageCredit.objects.filter(may_republish=True).exists()
+    assert Publisher.load().logo
+    assert Article.objects.published().filter(body__contains="<blockquote>").exists()
+    assert not User.objects.exists()  # no logins without DEBUG
+
+
+def test_load_demo_twice_changes_nothing(settings):
+    load(settings, debug=True)
+    counts = [m.objects.count() for m in (Article, Author, ImageCredit, Section, User)]
+    load(settings, debug=True)
+    assert [m.objects.count() for m in (Article, Author, ImageCredit, Section, User)] == counts
+
+
+def test_demo_logins_are_printed_only_with_debug(settings, capsys):
+    settings.DEBUG = True
+    call_command("load_demo")
+    assert "reporter / reporter-demo-2026" in capsys.readouterr().out
+    assert User.objects.get(username="reporter").groups.filter(name="Reporter").exists()
+    assert User.objects.get(username="editor").groups.filter(name="Editor").exists()
+    settings.DEBUG = False
+    call_command("load_demo")
+    assert "reporter-demo-2026" not in capsys.readouterr().out
+
+
+def test_if_empty_leaves_an_existing_newsroom_alone(settings):
+    load(settings, debug=False)
+    Article.objects.filter(slug="port-talks-stall-fishing-rights").delete()
+    call_command("load_demo", "--if-empty", stdout=io.StringIO())
+    assert not Article.objects.filter(slug="port-talks-stall-fishing-rights").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrations_apply_to_an_empty_database_and_back():
+    executor = MigrationExecutor(connection)
+    executor.migrate([("articles", None)])
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert "articles_article" in connection.introspection.table_names()
+
+
+def test_no_model_changes_lack_a_migration():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
