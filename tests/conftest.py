@@ -1,5 +1,7 @@
 """Shared personas (reader, reporter, editor) and fixtures for the whole suite."""
 
+import os
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.files.base import ContentFile
@@ -7,6 +9,8 @@ from django.core.management import call_command
 
 from articles.models import Publisher
 from tests.factories import jpeg_bytes, make_author
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -56,3 +60,61 @@ def editor(db):
 @pytest.fixture
 def superuser(db):
     return User.objects.create_superuser("sue", "sue@example.org", "pw-for-tests-1")
+
+
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright (never a downloaded browser)."""
+    # Playwright's sync API keeps an event loop running in this thread; the ORM calls the tests
+    # make around it are still plain synchronous code.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def static_from_whitenoise():
+    """The live server serves static files as production does: hashed names, by whitenoise.
+
+    Django's live server would otherwise answer /static/ itself from the source folders,
+    where the hashed names that templates use do not exist.
+    """
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+
+    original = StaticFilesHandler._should_handle
+    StaticFilesHandler._should_handle = lambda handler, path: False
+    yield
+    StaticFilesHandler._should_handle = original
+
+
+@pytest.fixture
+def new_page(browser, static_from_whitenoise, live_server):
+    """Opens pages in fresh browser contexts against the live test server."""
+    contexts = []
+
+    def open_page(**context_options):
+        context = browser.new_context(base_url=live_server.url, **context_options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
