@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
 from articles.models import Article, Author, Byline, ImageCredit, Publisher, Section
+from articles.widgets import TagAutocompleteWidget
 
 
 def thumbnail(image, size=80):
@@ -174,6 +176,13 @@ class ArticleAdmin(VersionAdmin):
             .get_queryset(request)
             .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("author")))
         )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "tags":
+            kwargs["widget"] = TagAutocompleteWidget(
+                attrs={"data-autocomplete-url": reverse("admin:autocomplete")}
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description=_("authors"))
     def author_names(self, article):

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "django.forms",
     "taggit",
     "reversion",
     "django_prose_editor",
@@ -101,6 +102,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets may use templates from templates/ too.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: DATABASE_URL (postgres://user@host:5432/name), SQLite under var/ by default.
 # Connections stay open between requests (CONN_MAX_AGE) and are checked before reuse:
