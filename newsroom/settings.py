@@ -17,7 +17,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def env_str(name, default=""):
-    return os.environ.get(name, default)
+    # An empty variable counts as unset, so `DATABASE_URL= make test` means "the default".
+    return os.environ.get(name) or default
 
 
 def env_bool(name, default=False):
