@@ -44,3 +44,9 @@ def news_language():
 def og_locale():
     """The site's language as Open Graph wants it, e.g. en_US."""
     return to_locale(settings.LANGUAGE_CODE)
+
+
+@register.filter
+def w3c_datetime(moment):
+    """2026-11-25T16:05:00+00:00: what sitemaps and machines expect."""
+    return structured_data.iso_datetime(moment) if moment else ""
