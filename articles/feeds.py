@@ -37,6 +37,12 @@ def feed_articles(queryset=None):
     return queryset.with_listing_related().prefetch_related("tags")[:FEED_LENGTH]
 
 
+def categories(article):
+    """The section, then the tags: what feed readers file a story under."""
+    section = [article.section.name] if article.section else []
+    return section + [tag.name for tag in article.tags.all()]
+
+
 def photo_size(photo):
     try:
         return photo.image.size
@@ -147,8 +153,7 @@ class ArticleFeed(Feed):
         return None
 
     def item_categories(self, item):
-        section = [item.section.name] if item.section else []
-        return section + [tag.name for tag in item.tags.all()]
+        return categories(item)
 
     def item_enclosures(self, item):
         photo = item.lead_photo
@@ -247,7 +252,7 @@ def json_feed(request):
                 {"name": b.author.name, "url": absolute(b.author.get_absolute_url())}
                 for b in article.bylines.all()
             ],
-            "tags": ArticleFeed().item_categories(article),
+            "tags": categories(article),
         }
         if article.dek:
             item["summary"] = article.dek
