@@ -1,5 +1,6 @@
 """Reader search: PostgreSQL full-text search, with a plain fallback on other databases.
 
+The fallback matches the start of words (so "port" finds "ports" but not "report").
 Both paths start from the queryset they are given (always Article.objects.published()) and return
 it filtered and ranked, each article carrying a `search_snippet` of escaped HTML in which the
 matched words are wrapped in <mark>.
@@ -96,18 +97,18 @@ def _postgres_search(published, query):
 
 
 def _plain_search(published, query):
-    """Every word must appear somewhere; headline matches rank above dek, dek above body."""
+    """Every word must start a word somewhere; headline matches rank above dek, dek above body."""
     terms = _terms(query)
+    patterns = [rf"\b{re.escape(term)}" for term in terms]
     matching = published
-    for term in terms:
+    for pattern in patterns:
         matching = matching.filter(
-            Q(headline__icontains=term) | Q(dek__icontains=term) | Q(body__icontains=term)
+            Q(headline__iregex=pattern) | Q(dek__iregex=pattern) | Q(body__iregex=pattern)
         )
-    first = terms[0]
     return matching.annotate(
         search_rank=Case(
-            When(headline__icontains=first, then=Value(3)),
-            When(dek__icontains=first, then=Value(2)),
+            When(headline__iregex=patterns[0], then=Value(3)),
+            When(dek__iregex=patterns[0], then=Value(2)),
             default=Value(1),
             output_field=IntegerField(),
         )
@@ -122,7 +123,7 @@ def snippet(article, query):
     text = html.unescape(" ".join([article.dek, strip_tags(article.body)]))
     text = " ".join(text.split())
     terms = _terms(query)
-    pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
+    pattern = re.compile("|".join(rf"\b{re.escape(term)}" for term in terms), re.IGNORECASE)
     words = text.split(" ")
     first_hit = next((i for i, word in enumerate(words) if pattern.search(word)), 0)
     start = max(first_hit - 5, 0)

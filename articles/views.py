@@ -32,7 +32,7 @@ class FrontPageView(PublishedArticlesMixin, ListView):
 
     template_name = "articles/front_page.html"
     context_object_name = "articles"
-    latest_count = 12
+    latest_count = 6
     rail_length = 4
 
     def get_queryset(self):
