@@ -7,6 +7,7 @@ headline or slug and aggregators never show an updated story twice.
 """
 
 import mimetypes
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -99,36 +100,61 @@ def _add_media_credit(handler, item):
     handler.endElement("media:content")
 
 
+@dataclass(frozen=True)
+class FeedSource:
+    """What one request's feed is about. Feed views are shared between requests (and threads),
+    so everything request-specific travels in this object, never on the view."""
+
+    publisher: Publisher
+    path: str
+    listing: object = None  # a Section, Author or Tag; None for the whole site
+    listing_url: str = ""
+
+
 class ArticleFeed(Feed):
     """The whole site's latest published stories."""
 
     feed_type = RssWithContent
+    listing_model = None
 
-    def get_object(self, request, *args, **kwargs):
-        self.publisher = Publisher.for_request(request)
-        self.feed_path = request.path
-        return None
+    def get_object(self, request, slug=None):
+        source = FeedSource(Publisher.for_request(request), request.path)
+        if self.listing_model is None:
+            return source
+        listing = get_object_or_404(self.listing_model, slug=slug)
+        return replace(source, listing=listing, listing_url=self.listing_url(listing))
 
-    def feed_url(self, obj):
-        return absolute(self.feed_path)
+    def listing_url(self, listing):
+        return listing.get_absolute_url()
 
-    def title(self, obj):
-        return self.publisher.name
+    def filter_articles(self, published, listing):
+        return published
 
-    def link(self, obj):
-        return absolute(obj.get_absolute_url() if obj else reverse("articles:front-page"))
+    def items(self, source):
+        return feed_articles(self.filter_articles(Article.objects.published(), source.listing))
+
+    def title(self, source):
+        if source.listing is None:
+            return source.publisher.name
+        return f"{source.listing} — {source.publisher.name}"
+
+    def link(self, source):
+        return absolute(source.listing_url or reverse("articles:front-page"))
+
+    def feed_url(self, source):
+        return absolute(source.path)
+
+    def description(self, source):
+        return _("The latest stories from %(name)s.") % {"name": self.title(source)}
+
+    def subtitle(self, source):  # Atom's name for the description
+        return self.description(source)
+
+    def feed_copyright(self, source):
+        return f"© {source.publisher.name}"
 
     def item_link(self, item):
         return absolute(item.get_absolute_url())
-
-    def description(self, obj):
-        return _("The latest stories from %(name)s.") % {"name": self.publisher.name}
-
-    def feed_copyright(self, obj):
-        return f"© {self.publisher.name}"
-
-    def items(self, obj):
-        return feed_articles()
 
     def item_title(self, item):
         return item.headline
@@ -178,50 +204,32 @@ class ArticleFeed(Feed):
         }
 
 
-class AtomArticleFeed(ArticleFeed):
-    feed_type = AtomWithContent
-
-    def subtitle(self, obj):
-        return self.description(obj)
-
-
 class SectionFeed(ArticleFeed):
-    def get_object(self, request, slug):
-        super().get_object(request)
-        return get_object_or_404(Section, slug=slug)
+    listing_model = Section
 
-    def title(self, obj):
-        return f"{obj.name} — {self.publisher.name}"
-
-    def items(self, obj):
-        return feed_articles(Article.objects.published().filter(section=obj))
+    def filter_articles(self, published, section):
+        return published.filter(section=section)
 
 
 class AuthorFeed(ArticleFeed):
-    def get_object(self, request, slug):
-        super().get_object(request)
-        return get_object_or_404(Author, slug=slug)
+    listing_model = Author
 
-    def title(self, obj):
-        return f"{obj.name} — {self.publisher.name}"
-
-    def items(self, obj):
-        return feed_articles(Article.objects.published().filter(authors=obj))
+    def filter_articles(self, published, author):
+        return published.filter(authors=author)
 
 
 class TagFeed(ArticleFeed):
-    def get_object(self, request, slug):
-        super().get_object(request)
-        return get_object_or_404(Tag, slug=slug)
+    listing_model = Tag
 
-    def title(self, obj):
-        return f"{obj.name} — {self.publisher.name}"
+    def listing_url(self, tag):
+        return reverse("articles:tag", args=[tag.slug])
 
-    def link(self, obj):
-        return absolute(reverse("articles:tag", args=[obj.slug]))
+    def filter_articles(self, published, tag):
+        return published.filter(tags=tag)
 
-    def items(self, obj):
-        return feed_articles(Article.objects.published().filter(tags=obj))
+
+class AtomArticleFeed(ArticleFeed):
+    feed_type = AtomWithContent
 
 
 class AtomSectionFeed(SectionFeed):

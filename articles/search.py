@@ -2,7 +2,7 @@
 
 The fallback matches the start of words (so "port" finds "ports" but not "report").
 Both paths start from the queryset they are given (always Article.objects.published()) and return
-it filtered and ranked, each article carrying a `search_snippet` of escaped HTML in which the
+it filtered and ranked; `snippet()` then gives each result a passage of escaped HTML in which the
 matched words are wrapped in <mark>.
 """
 

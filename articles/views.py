@@ -163,10 +163,10 @@ class SearchView(PublishedArticlesMixin, ListView):
         self.error = ""
         try:
             self.query = clean_query(self.request.GET.get("q", ""))
-        except QueryTooLong:
-            self.query = ""
+        except QueryTooLong as too_long:
+            self.query = too_long.args[0]  # shown back in the form, not searched
             self.error = _("That search is too long. Try a few words.")
-        if not self.query:
+        if not self.query or self.error:
             return Article.objects.none()
         return search_articles(super().get_queryset(), self.query)
 

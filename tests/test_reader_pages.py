@@ -186,6 +186,7 @@ def test_odd_queries_get_a_clean_answer(client, searchable, query):
     assert Article.objects.count() == 4
     if len(query) > 200:
         assert "too long" in html
+        assert f'value="{query}"' in html  # what was typed is kept
 
 
 def test_search_is_paginated_and_keeps_the_query(client, publisher, settings):
