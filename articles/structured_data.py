@@ -32,21 +32,22 @@ def schema_images(photo):
     """The versions of a photo offered to machines: [{"ratio", "url", "width", "height"}].
 
     The one place structured data and social cards take images from. Google asks for 16:9, 4:3
-    and 1:1 versions; when photo renditions exist this returns photo.crops(), until then the
-    original image.
+    and 1:1 versions of at least 50,000 pixels each: photo renditions (photo.crops()) provide
+    them where they exist; until then, and for a photo without renditions, the original.
     """
     if photo is None or not photo.image:
         return []
-    if hasattr(photo, "crops"):
-        return photo.crops()
-    return [
-        {
-            "ratio": "original",
-            "url": absolute(photo.image.url),
-            "width": photo.width,
-            "height": photo.height,
-        }
-    ]
+    versions = photo.crops() if hasattr(photo, "crops") else []
+    if not versions:
+        versions = [
+            {
+                "ratio": "original",
+                "url": photo.image.url,
+                "width": photo.width,
+                "height": photo.height,
+            }
+        ]
+    return [version | {"url": absolute(version["url"])} for version in versions]
 
 
 def _image_objects(photo):
