@@ -150,6 +150,10 @@ class ArticleFeed(Feed):
     def subtitle(self, source):  # Atom's name for the description
         return self.description(source)
 
+    def author_name(self, source):
+        # Atom needs an author for every entry; the newsroom stands in for a story without byline.
+        return source.publisher.name
+
     def feed_copyright(self, source):
         return f"© {source.publisher.name}"
 

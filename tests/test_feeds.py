@@ -161,3 +161,17 @@ def test_feeds_of_an_empty_site_still_parse(client, publisher):
     assert Article.objects.count() == 0
     for url in [reverse("articles:feed-rss"), reverse("articles:feed-atom")]:
         assert parse(client, url).entries == []
+
+
+def test_atom_names_the_newsroom_for_a_story_without_byline(client, publisher):
+    make_article(headline="Unsigned", authors=[])
+    parsed = parse(client, reverse("articles:feed-atom"))
+    assert parsed.feed.author == "The Test Wire"
+    assert parsed.feed.title == "The Test Wire"
+    assert parsed.entries[0].title == "Unsigned"
+
+
+def test_listing_feeds_are_titled_after_their_listing(client, story):
+    parsed = parse(client, reverse("articles:section-rss", args=["world"]))
+    assert parsed.feed.title == "World — The Test Wire"
+    assert parsed.feed.link == f"{settings.SITE_URL}/section/world/"
