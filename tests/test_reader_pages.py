@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from articles.models import Article
+from articles.search import search_articles
 from newsroom.urls import urlpatterns as site_urlpatterns
 from tests.factories import jpeg_bytes, make_article, make_author, make_photo, make_section
 
@@ -234,3 +235,23 @@ def test_search_matches_whole_words_not_fragments(client, publisher):
     make_article(headline="Port reopens", dek="", body="<p>Ships.</p>")
     response = client.get(reverse("articles:search"), {"q": "port"})
     assert [a.headline for a in response.context["articles"]] == ["Port reopens"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the index is PostgreSQL's")
+def test_postgres_search_is_answered_from_the_gin_index(publisher):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """INSERT INTO articles_article (headline, slug, kicker, dek, dateline, body, status,
+                   licence, terms, created_at, updated_at, publish_at)
+               SELECT 'Story ' || g || ' ' || md5(g::text), 'generated-' || g, '',
+                   'Dek ' || md5(g::text), '',
+                   '<p>' || repeat(md5(g::text) || ' rain ', 20) || '</p>',
+                   'published', '', '', now(), now(), now() - interval '1 day'
+               FROM generate_series(1, 3000) g"""
+        )
+        cursor.execute("ANALYZE articles_article")
+        queryset = search_articles(Article.objects.published(), "harbour talks")
+        sql, params = queryset.query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "article_search_vector_idx" in plan, plan
