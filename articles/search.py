@@ -132,3 +132,33 @@ def snippet(article, query):
     prefix = "… " if start else ""
     suffix = " …" if start + SNIPPET_WORDS < len(words) else ""
     return _marked(f"{prefix}{passage}{suffix}")
+
+
+# The GIN index that lets PostgreSQL answer _postgres_search() without reading every story. Its
+# expression must be exactly the vector built above, in the configuration in force.
+SEARCH_INDEX_NAME = "article_search_vector_idx"
+
+
+def _vector_sql(config):
+    literal = "'" + config.replace("'", "''") + "'::regconfig"
+    parts = [
+        f"setweight(to_tsvector({literal}, COALESCE({column}, '')), '{weight}')"
+        for column, weight in (('"headline"', "A"), ('"dek"', "B"), ('"body"', "C"))
+    ]
+    return f"(({parts[0]} || {parts[1]}) || {parts[2]})"
+
+
+def rebuild_search_index(schema_editor):
+    """(Re)create the index for settings.SEARCH_CONFIG; nothing to do on other databases."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    drop_search_index(schema_editor)
+    schema_editor.execute(
+        f"CREATE INDEX {SEARCH_INDEX_NAME} ON articles_article "
+        f"USING gin ({_vector_sql(settings.SEARCH_CONFIG)})"
+    )
+
+
+def drop_search_index(schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"DROP INDEX IF EXISTS {SEARCH_INDEX_NAME}")
