@@ -92,6 +92,25 @@ def organization_json_ld(publisher):
     return json_ld_script({"@context": "https://schema.org", **organization(publisher)})
 
 
+def author_profile(author, publisher):
+    """schema.org ProfilePage for an author's page: who they are and where else to find them."""
+    person = {
+        "@type": "Person",
+        "name": author.name,
+        "url": absolute(author.get_absolute_url()),
+        "worksFor": {"@type": "Organization", "name": author.affiliation_or(publisher.name)},
+    }
+    if author.job_title:
+        person["jobTitle"] = author.job_title
+    if author.bio:
+        person["description"] = author.bio
+    if author.photo:
+        person["image"] = absolute(author.photo.url)
+    if author.social_url:
+        person["sameAs"] = [author.social_url]
+    return {"@context": "https://schema.org", "@type": "ProfilePage", "mainEntity": person}
+
+
 def news_article(article, publisher):
     """schema.org NewsArticle for one published story (bylines, section, tags prefetched)."""
     url = absolute(article.get_absolute_url())

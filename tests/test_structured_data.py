@@ -139,3 +139,20 @@ def test_json_ld_offers_every_rendition_once_photos_have_crops(client, story, mo
     ]
     assert all(image["creditText"] == "REUTERS/Alexei Druzhinin" for image in data["image"])
     assert f'<meta property="og:image" content="{settings.SITE_URL}/media/r/a-16x9.jpg">' in html
+
+
+def test_listing_pages_have_canonical_links_and_author_pages_a_profile(client, story, settings):
+    settings.ARTICLES_PER_PAGE = 1
+    make_article(section=story.section)
+    section_page = client.get(story.section.get_absolute_url() + "?page=2").content.decode()
+    canonical = f"{settings.SITE_URL}{story.section.get_absolute_url()}?page=2"
+    assert f'<link rel="canonical" href="{canonical}">' in section_page
+    html = client.get("/author/saga-lund/").content.decode()
+    assert f'<link rel="canonical" href="{settings.SITE_URL}/author/saga-lund/">' in html
+    (profile,) = json_ld(html)
+    assert profile["@type"] == "ProfilePage"
+    person = profile["mainEntity"]
+    assert person["name"] == "Saga Lund"
+    assert person["jobTitle"] == "Correspondent"
+    assert person["worksFor"]["name"] == "The Test Wire"
+    assert person["sameAs"][0].startswith("https://x.com/reporter")

@@ -15,6 +15,11 @@ def news_article_json_ld(article, publisher):
 
 
 @register.simple_tag
+def author_json_ld(author, publisher):
+    return structured_data.json_ld_script(structured_data.author_profile(author, publisher))
+
+
+@register.simple_tag
 def organization_json_ld(publisher):
     return structured_data.organization_json_ld(publisher)
 
