@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
@@ -53,19 +53,12 @@ class NewsSitemap(SiteUrlSitemap):
         return article.updated_at
 
 
-def _published_in(prefix):
-    """A filter on the related articles that keeps only published ones."""
-    now = timezone.now()
-    return Q(**{f"{prefix}status": Article.Status.PUBLISHED, f"{prefix}publish_at__lte": now})
-
-
 class SectionSitemap(SiteUrlSitemap):
     def items(self):
         return (
-            Section.objects.annotate(
-                latest=Max("articles__updated_at", filter=_published_in("articles__"))
-            )
-            .filter(latest__isnull=False)
+            # Filtering before annotating keeps the latest date to published stories only.
+            Section.objects.filter(articles__in=Article.objects.published())
+            .annotate(latest=Max("articles__updated_at"))
             .order_by("order", "name")
         )
 
@@ -76,10 +69,8 @@ class SectionSitemap(SiteUrlSitemap):
 class AuthorSitemap(SiteUrlSitemap):
     def items(self):
         return (
-            Author.objects.annotate(
-                latest=Max("articles__updated_at", filter=_published_in("articles__"))
-            )
-            .filter(latest__isnull=False)
+            Author.objects.filter(articles__in=Article.objects.published())
+            .annotate(latest=Max("articles__updated_at"))
             .order_by("name")
         )
 

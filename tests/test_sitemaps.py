@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from lxml import etree
 
+from articles.models import Article
 from articles.sitemaps import NEWS_LIMIT
 from tests.factories import make_article, make_author, make_section
 
@@ -138,3 +139,12 @@ def test_sitemap_query_counts_stay_flat(client, publisher, django_assert_max_num
         ]:
             with django_assert_max_num_queries(SITEMAP_QUERY_BUDGET):
                 assert client.get(url).status_code == 200, url
+
+
+def test_listing_lastmod_counts_published_stories_only(client, site):
+    draft = make_article(section=site["section"], status=Article.Status.DRAFT)
+    Article.objects.filter(pk=draft.pk).update(updated_at=timezone.now() + timedelta(days=3))
+    document = fetch(client, "/sitemap-sections.xml", URLSET)
+    lastmod = document.findtext("s:url/s:lastmod", namespaces=NS)
+    newest_public = Article.objects.published().filter(section=site["section"]).latest("updated_at")
+    assert lastmod.startswith(f"{newest_public.updated_at:%Y-%m-%dT%H:%M:%S}")
