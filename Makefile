@@ -38,9 +38,16 @@ format: $(BIN)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Test-only JavaScript tools (axe-core for the accessibility tests), from package-lock.json
+# into the git-ignored node_modules/. Reinstalled only when the lock file changes.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: apt-get install npm (or nodejs)." >&2; exit 1; }
+	npm ci --no-audit --no-fund --silent
+	@touch $@
+
 # Tests run with DEBUG off, as production does (over plain HTTP on the test client);
 # DATABASE_URL picks PostgreSQL, SQLite otherwise.
-test: lint
+test: lint node_modules/.installed
 	DEBUG=false SECRET_KEY=tests-only-not-a-secret SECURE_SSL_REDIRECT=false \
 		$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles import views
+from articles import feeds, views
 
 app_name = "articles"
 
@@ -16,4 +16,15 @@ urlpatterns = [
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("republishing/", views.TermsView.as_view(), name="terms"),
+    # --- reader's site (issue 5) ---
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("feeds/rss/", feeds.ArticleFeed(), name="feed-rss"),
+    path("feeds/atom/", feeds.AtomArticleFeed(), name="feed-atom"),
+    path("feeds/json/", feeds.json_feed, name="feed-json"),
+    path("section/<slug:slug>/rss/", feeds.SectionFeed(), name="section-rss"),
+    path("section/<slug:slug>/atom/", feeds.AtomSectionFeed(), name="section-atom"),
+    path("author/<slug:slug>/rss/", feeds.AuthorFeed(), name="author-rss"),
+    path("author/<slug:slug>/atom/", feeds.AtomAuthorFeed(), name="author-atom"),
+    path("tag/<slug:slug>/rss/", feeds.TagFeed(), name="tag-rss"),
+    path("tag/<slug:slug>/atom/", feeds.AtomTagFeed(), name="tag-atom"),
 ]

@@ -1,9 +1,23 @@
+import math
+
 from django.conf import settings
+from django.contrib.sitemaps.views import sitemap as django_sitemap
+from django.contrib.sitemaps.views import x_robots_tag
+from django.db.models import Count, F, Max
+from django.db.models.expressions import Window
+from django.db.models.functions import RowNumber
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from articles.models import Article, Author, Publisher, Section
+from articles.search import QueryTooLong, clean_query, search_articles, snippet
+from articles.sitemaps import SITEMAPS
 
 
 class PublishedArticlesMixin:
@@ -14,17 +28,43 @@ class PublishedArticlesMixin:
 
 
 class FrontPageView(PublishedArticlesMixin, ListView):
+    """The lead story, the latest, then a rail of each section's newest stories not yet shown."""
+
     template_name = "articles/front_page.html"
     context_object_name = "articles"
+    latest_count = 6
+    rail_length = 4
 
     def get_queryset(self):
-        return super().get_queryset()[:25]
+        return super().get_queryset()[: self.latest_count + 1]
+
+    def section_rails(self, shown):
+        newest_per_section = Window(
+            RowNumber(), partition_by=F("section_id"), order_by=F("publish_at").desc()
+        )
+        articles = (
+            super()
+            .get_queryset()
+            .filter(section__isnull=False)
+            .exclude(pk__in=[article.pk for article in shown])
+            .annotate(place_in_section=newest_per_section)
+            .filter(place_in_section__lte=self.rail_length)
+        )
+        rails = {}
+        for article in articles:
+            rails.setdefault(article.section, []).append(article)
+        ordered = sorted(rails.items(), key=lambda item: (item[0].order, item[0].name))
+        return [
+            {"section": section, "articles": sorted(items, key=lambda a: a.place_in_section)}
+            for section, items in ordered
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         articles = list(context["articles"])
         context["lead"] = articles[0] if articles else None
         context["latest"] = articles[1:]
+        context["rails"] = self.section_rails(articles)
         return context
 
 
@@ -66,12 +106,21 @@ class FilteredListView(PublishedArticlesMixin, ListView):
         self.object = self.get_object()
         return self.filter_articles(super().get_queryset(), self.object)
 
+    feed_names = None  # (rss url name, atom url name) of this listing's feeds
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(listing=self.object, **kwargs)
+        feeds = None
+        if self.feed_names:
+            feeds = [reverse(name, args=[self.object.slug]) for name in self.feed_names]
+        return super().get_context_data(listing=self.object, listing_feeds=feeds, **kwargs)
 
 
 class SectionView(FilteredListView):
     model_for_slug = Section
+    feed_names = ("articles:section-rss", "articles:section-atom")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(current_section=self.object, **kwargs)
 
     def filter_articles(self, queryset, section):
         return queryset.filter(section=section)
@@ -79,6 +128,7 @@ class SectionView(FilteredListView):
 
 class TagView(FilteredListView):
     model_for_slug = Tag
+    feed_names = ("articles:tag-rss", "articles:tag-atom")
 
     def filter_articles(self, queryset, tag):
         return queryset.filter(tags=tag)
@@ -87,6 +137,7 @@ class TagView(FilteredListView):
 class AuthorView(FilteredListView):
     template_name = "articles/author_detail.html"
     model_for_slug = Author
+    feed_names = ("articles:author-rss", "articles:author-atom")
 
     def filter_articles(self, queryset, author):
         return queryset.filter(authors=author)
@@ -94,3 +145,70 @@ class AuthorView(FilteredListView):
 
 class TermsView(TemplateView):
     template_name = "articles/terms.html"
+
+
+# --- reader's site (issue 5) ---
+
+
+class SearchView(PublishedArticlesMixin, ListView):
+    """Full-text search over published stories; odd, empty or over-long queries get a message."""
+
+    template_name = "articles/search.html"
+    context_object_name = "articles"
+
+    def get_paginate_by(self, queryset):
+        return settings.ARTICLES_PER_PAGE
+
+    def get_queryset(self):
+        self.error = ""
+        try:
+            self.query = clean_query(self.request.GET.get("q", ""))
+        except QueryTooLong as too_long:
+            self.query = too_long.args[0]  # shown back in the form, not searched
+            self.error = _("That search is too long. Try a few words.")
+        if not self.query or self.error:
+            return Article.objects.none()
+        return search_articles(super().get_queryset(), self.query)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(query=self.query, error=self.error, **kwargs)
+        context["results"] = [
+            (article, snippet(article, self.query)) for article in context["articles"]
+        ]
+        return context
+
+
+@require_GET
+@x_robots_tag
+def sitemap_index(request):
+    """The sitemap index: one entry per sitemap (and per page of the articles sitemap)."""
+    articles = Article.objects.published().aggregate(total=Count("pk"), latest=Max("updated_at"))
+    pages = max(1, math.ceil(articles["total"] / SITEMAPS["articles"].limit))
+    entries = []
+    for name in SITEMAPS:
+        url = f"{settings.SITE_URL}{reverse('sitemap-section', args=[name])}"
+        lastmod = articles["latest"] if name in ("articles", "news") else None
+        entries.append({"location": url, "lastmod": lastmod})
+        if name == "articles":
+            for page in range(2, pages + 1):
+                entries.append({"location": f"{url}?p={page}", "lastmod": lastmod})
+    return TemplateResponse(
+        request, "sitemaps/index.xml", {"sitemaps": entries}, content_type="application/xml"
+    )
+
+
+@require_GET
+def sitemap_section(request, section):
+    if section not in SITEMAPS:
+        raise Http404("No such sitemap.")
+    template = "sitemaps/news.xml" if section == "news" else "sitemaps/urlset.xml"
+    return django_sitemap(request, SITEMAPS, section=section, template_name=template)
+
+
+@require_GET
+def robots_txt(request):
+    lines = ["User-agent: *", "Disallow: /admin/", ""]
+    lines.append(f"Sitemap: {settings.SITE_URL}{reverse('sitemap-index')}")
+    for name in SITEMAPS:
+        lines.append(f"Sitemap: {settings.SITE_URL}{reverse('sitemap-section', args=[name])}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -179,3 +179,25 @@ TAGGIT_CASE_INSENSITIVE = True
 
 # Articles per page on section, tag and author pages.
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 20)
+
+# --- reader's site (issue 5) ---
+# PostgreSQL text-search configuration for reader search: stemming and stop words of the site's
+# language ("english", "german", "french", ... or "simple" for none).
+_SEARCH_CONFIGS = {
+    "da": "danish",
+    "de": "german",
+    "en": "english",
+    "es": "spanish",
+    "fi": "finnish",
+    "fr": "french",
+    "it": "italian",
+    "nb": "norwegian",
+    "nl": "dutch",
+    "pt": "portuguese",
+    "ru": "russian",
+    "sv": "swedish",
+    "tr": "turkish",
+}
+SEARCH_CONFIG = env_str(
+    "SEARCH_CONFIG", _SEARCH_CONFIGS.get(LANGUAGE_CODE.split("-")[0].lower(), "simple")
+)

@@ -1,0 +1,164 @@
+"""Reader search: PostgreSQL full-text search, with a plain fallback on other databases.
+
+The fallback matches the start of words (so "port" finds "ports" but not "report").
+Both paths start from the queryset they are given (always Article.objects.published()) and return
+it filtered and ranked; `snippet()` then gives each result a passage of escaped HTML in which the
+matched words are wrapped in <mark>.
+"""
+
+import html
+import re
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Case, F, Func, IntegerField, Q, TextField, Value, When
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
+
+MAX_QUERY_LENGTH = 200
+SNIPPET_WORDS = 35
+# ts_headline marks matches with these; they cannot occur in text typed by a person, so the
+# snippet can be escaped as a whole and the markers turned into <mark> afterwards.
+_START, _STOP = "\x02", "\x03"
+
+
+class QueryTooLong(ValueError):
+    pass
+
+
+def clean_query(raw):
+    """The reader's words, trimmed and with control characters removed; '' if there are none."""
+    query = " ".join("".join(ch for ch in raw if ch.isprintable()).split())
+    if len(query) > MAX_QUERY_LENGTH:
+        raise QueryTooLong(query)
+    return query
+
+
+def _terms(query):
+    """Words worth matching: letters and digits only, so quotes and operators cannot misfire."""
+    return [term for term in re.findall(r"\w+", query) if term][:10]
+
+
+def _marked(text):
+    return mark_safe(  # noqa: S308 - escaped first; only our own markers become tags
+        escape(text).replace(_START, "<mark>").replace(_STOP, "</mark>")
+    )
+
+
+def search_articles(published, query):
+    """The published articles matching `query`, best first."""
+    if not _terms(query):
+        return published.none()
+    if connection.vendor == "postgresql":
+        return _postgres_search(published, query)
+    return _plain_search(published, query)
+
+
+def _postgres_search(published, query):
+    from django.contrib.postgres.search import (
+        SearchHeadline,
+        SearchQuery,
+        SearchRank,
+        SearchVector,
+    )
+
+    config = settings.SEARCH_CONFIG
+    vector = (
+        SearchVector("headline", weight="A", config=config)
+        + SearchVector("dek", weight="B", config=config)
+        + SearchVector("body", weight="C", config=config)
+    )
+    search_query = SearchQuery(query, search_type="websearch", config=config)
+    plain_body = Func(
+        F("body"), Value("<[^>]+>"), Value(" "), Value("g"), function="regexp_replace"
+    )
+    return (
+        published.annotate(
+            search_vector=vector,
+            search_rank=SearchRank(vector, search_query),
+            snippet_source=Func(
+                F("dek"), Value(" "), plain_body, function="concat", output_field=TextField()
+            ),
+        )
+        .filter(search_vector=search_query)
+        .annotate(
+            raw_snippet=SearchHeadline(
+                "snippet_source",
+                search_query,
+                config=config,
+                start_sel=_START,
+                stop_sel=_STOP,
+                max_words=SNIPPET_WORDS,
+                min_words=15,
+            ),
+        )
+        .order_by("-search_rank", "-publish_at")
+    )
+
+
+def _plain_search(published, query):
+    """Every word must start a word somewhere; headline matches rank above dek, dek above body."""
+    terms = _terms(query)
+    patterns = [rf"\b{re.escape(term)}" for term in terms]
+    matching = published
+    for pattern in patterns:
+        matching = matching.filter(
+            Q(headline__iregex=pattern) | Q(dek__iregex=pattern) | Q(body__iregex=pattern)
+        )
+    return matching.annotate(
+        search_rank=Case(
+            When(headline__iregex=patterns[0], then=Value(3)),
+            When(dek__iregex=patterns[0], then=Value(2)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    ).order_by("-search_rank", "-publish_at")
+
+
+def snippet(article, query):
+    """A short passage of the article with the reader's words highlighted (escaped HTML)."""
+    raw = getattr(article, "raw_snippet", None)
+    if raw is not None:
+        return _marked(html.unescape(raw))
+    text = html.unescape(" ".join([article.dek, strip_tags(article.body)]))
+    text = " ".join(text.split())
+    terms = _terms(query)
+    pattern = re.compile("|".join(rf"\b{re.escape(term)}" for term in terms), re.IGNORECASE)
+    words = text.split(" ")
+    first_hit = next((i for i, word in enumerate(words) if pattern.search(word)), 0)
+    start = max(first_hit - 5, 0)
+    passage = " ".join(words[start : start + SNIPPET_WORDS])
+    passage = pattern.sub(lambda match: f"{_START}{match.group(0)}{_STOP}", passage)
+    prefix = "… " if start else ""
+    suffix = " …" if start + SNIPPET_WORDS < len(words) else ""
+    return _marked(f"{prefix}{passage}{suffix}")
+
+
+# The GIN index that lets PostgreSQL answer _postgres_search() without reading every story. Its
+# expression must be exactly the vector built above, in the configuration in force.
+SEARCH_INDEX_NAME = "article_search_vector_idx"
+
+
+def _vector_sql(config):
+    literal = "'" + config.replace("'", "''") + "'::regconfig"
+    parts = [
+        f"setweight(to_tsvector({literal}, COALESCE({column}, '')), '{weight}')"
+        for column, weight in (('"headline"', "A"), ('"dek"', "B"), ('"body"', "C"))
+    ]
+    return f"(({parts[0]} || {parts[1]}) || {parts[2]})"
+
+
+def rebuild_search_index(schema_editor):
+    """(Re)create the index for settings.SEARCH_CONFIG; nothing to do on other databases."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    drop_search_index(schema_editor)
+    schema_editor.execute(
+        f"CREATE INDEX {SEARCH_INDEX_NAME} ON articles_article "
+        f"USING gin ({_vector_sql(settings.SEARCH_CONFIG)})"
+    )
+
+
+def drop_search_index(schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"DROP INDEX IF EXISTS {SEARCH_INDEX_NAME}")

@@ -1,0 +1,177 @@
+"""Feeds: RSS 2.0, Atom and JSON Feed parse cleanly and carry everything a feed reader needs."""
+
+import json
+import re
+
+import feedparser
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from articles.models import Article
+from tests.factories import make_article, make_author, make_photo, make_section
+
+pytestmark = pytest.mark.django_db
+
+FEED_QUERY_BUDGET = 6
+
+
+@pytest.fixture
+def story(publisher):
+    photo = make_photo(
+        agency="REUTERS",
+        photographer="Alexei Druzhinin",
+        caption="Cranes at dusk.",
+        copyright_notice="© Reuters",
+    )
+    return make_article(
+        headline="Harbour talks stall",
+        slug="harbour-talks-stall",
+        dek="No deal in sight.",
+        body='<p>Opening &amp; <a href="https://example.org/">a link</a>.</p>',
+        section=make_section(name="World", slug="world"),
+        authors=[
+            make_author(name="Saga Lund", slug="saga-lund"),
+            make_author(name="Ola Berg", slug="ola-berg"),
+        ],
+        tags=["Diplomacy", "Fisheries"],
+        lead_photo=photo,
+    )
+
+
+def feed_urls(story):
+    tag = story.tags.get(name="Diplomacy")
+    return {
+        "site-rss": reverse("articles:feed-rss"),
+        "site-atom": reverse("articles:feed-atom"),
+        "section-rss": reverse("articles:section-rss", args=[story.section.slug]),
+        "section-atom": reverse("articles:section-atom", args=[story.section.slug]),
+        "author-rss": reverse("articles:author-rss", args=["saga-lund"]),
+        "author-atom": reverse("articles:author-atom", args=["saga-lund"]),
+        "tag-rss": reverse("articles:tag-rss", args=[tag.slug]),
+        "tag-atom": reverse("articles:tag-atom", args=[tag.slug]),
+    }
+
+
+def parse(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    parsed = feedparser.parse(response.content)
+    assert not parsed.bozo, (url, parsed.get("bozo_exception"))
+    return parsed
+
+
+def test_every_feed_parses_without_bozo_and_carries_the_whole_story(client, story):
+    for name, url in feed_urls(story).items():
+        parsed = parse(client, url)
+        assert parsed.version in ("rss20", "atom10"), name
+        entry = parsed.entries[0]
+        assert entry.title == "Harbour talks stall", name
+        assert entry.link == f"{settings.SITE_URL}{story.get_absolute_url()}", name
+        full_body = entry.content[0].value
+        assert full_body == Article.objects.get(pk=story.pk).body, name
+        assert 'Opening &amp; <a href="https://example.org/"' in full_body, name
+        assert {author.name for author in entry.authors} >= {"Saga Lund", "Ola Berg"}, name
+        assert {tag.term for tag in entry.tags} == {"World", "Diplomacy", "Fisheries"}, name
+        enclosure = entry.enclosures[0]
+        assert enclosure.href.endswith(story.lead_photo.image.name.split("/")[-1]), name
+        assert enclosure.type == "image/jpeg", name
+        assert int(enclosure.length) == story.lead_photo.image.size, name
+        assert entry.media_credit[0]["content"] == "REUTERS/Alexei Druzhinin", name
+        assert entry.id.startswith("tag:"), name
+
+
+def test_guids_stay_the_same_when_an_article_is_updated(client, story):
+    url = reverse("articles:feed-rss")
+    before = parse(client, url).entries[0].id
+    story.headline = "Harbour talks collapse"
+    story.slug = "harbour-talks-collapse"
+    story.body = "<p>Updated.</p>"
+    story.save()
+    after = parse(client, url).entries[0]
+    assert after.title == "Harbour talks collapse"
+    assert after.id == before
+    atom = parse(client, reverse("articles:feed-atom")).entries[0]
+    assert atom.id == before
+
+
+def test_json_feed_is_json_feed_1_1(client, story):
+    response = client.get(reverse("articles:feed-json"))
+    assert response["Content-Type"].startswith("application/feed+json")
+    feed = json.loads(response.content)
+    assert feed["version"] == "https://jsonfeed.org/version/1.1"
+    assert feed["title"] == "The Test Wire"
+    assert feed["feed_url"].endswith("/feeds/json/")
+    item = feed["items"][0]
+    assert item["title"] == "Harbour talks stall"
+    assert item["content_html"] == story.body
+    assert [a["name"] for a in item["authors"]] == ["Saga Lund", "Ola Berg"]
+    assert set(item["tags"]) == {"World", "Diplomacy", "Fisheries"}
+    assert item["image"].startswith("http")
+    assert item["date_published"].endswith("+00:00")
+    rss_guid = parse(client, reverse("articles:feed-rss")).entries[0].id
+    assert item["id"] == rss_guid
+
+
+def test_pages_link_their_feeds(client, story):
+    pages = {
+        "/": ["/feeds/rss/", "/feeds/atom/", "/feeds/json/"],
+        story.get_absolute_url(): ["/feeds/rss/"],
+        story.section.get_absolute_url(): ["/section/world/rss/", "/section/world/atom/"],
+        reverse("articles:author", args=["saga-lund"]): ["/author/saga-lund/rss/"],
+        reverse("articles:tag", args=["diplomacy"]): ["/tag/diplomacy/rss/"],
+    }
+    for page, feeds in pages.items():
+        html = client.get(page).content.decode()
+        for feed in feeds:
+            assert re.search(
+                rf'<link rel="alternate" type="[^"]+" title="[^"]+" href="{feed}"', html
+            ), (
+                page,
+                feed,
+            )
+
+
+def test_unknown_feed_objects_are_404(client, publisher):
+    for url in ["/section/nope/rss/", "/author/nope/atom/", "/tag/nope/rss/"]:
+        assert client.get(url).status_code == 404, url
+
+
+def test_feed_query_counts_stay_flat(client, publisher, django_assert_max_num_queries):
+    section = make_section(slug="flat")
+    authors = [make_author() for _ in range(6)]
+    for count in (1, 10):
+        for _ in range(count):
+            story = make_article(section=section, authors=authors, tags=["a", "b", "c"])
+            story.lead_photo = make_photo()
+            story.save()
+        for url in [
+            reverse("articles:feed-rss"),
+            reverse("articles:feed-atom"),
+            reverse("articles:feed-json"),
+            reverse("articles:section-rss", args=["flat"]),
+            reverse("articles:author-atom", args=[authors[0].slug]),
+            reverse("articles:tag-rss", args=["a"]),
+        ]:
+            with django_assert_max_num_queries(FEED_QUERY_BUDGET):
+                assert client.get(url).status_code == 200, url
+
+
+def test_feeds_of_an_empty_site_still_parse(client, publisher):
+    assert Article.objects.count() == 0
+    for url in [reverse("articles:feed-rss"), reverse("articles:feed-atom")]:
+        assert parse(client, url).entries == []
+
+
+def test_atom_names_the_newsroom_for_a_story_without_byline(client, publisher):
+    make_article(headline="Unsigned", authors=[])
+    parsed = parse(client, reverse("articles:feed-atom"))
+    assert parsed.feed.author == "The Test Wire"
+    assert parsed.feed.title == "The Test Wire"
+    assert parsed.entries[0].title == "Unsigned"
+
+
+def test_listing_feeds_are_titled_after_their_listing(client, story):
+    parsed = parse(client, reverse("articles:section-rss", args=["world"]))
+    assert parsed.feed.title == "World — The Test Wire"
+    assert parsed.feed.link == f"{settings.SITE_URL}/section/world/"

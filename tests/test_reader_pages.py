@@ -1,0 +1,266 @@
+"""The reader's pages: front page rails, search, error pages, and their query budgets."""
+
+import io
+import json
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client, override_settings
+from django.urls import path, reverse
+from django.utils import timezone
+
+from articles.models import Article
+from articles.search import search_articles
+from newsroom.urls import urlpatterns as site_urlpatterns
+from tests.factories import jpeg_bytes, make_article, make_author, make_photo, make_section
+
+pytestmark = pytest.mark.django_db
+
+PAGE_QUERY_BUDGET = 8
+
+
+def hours_ago(hours):
+    return timezone.now() - timedelta(hours=hours)
+
+
+# --- front page ---
+
+
+def test_front_page_has_lead_latest_and_a_rail_per_section(client, publisher, settings):
+    world, sport = make_section(name="World", order=1), make_section(name="Sport", order=2)
+    for hour in range(1, 9):
+        make_article(headline=f"Recent {hour}", section=world, publish_at=hours_ago(hour))
+    older_world = make_article(headline="Older world", section=world, publish_at=hours_ago(50))
+    sport_story = make_article(headline="Match report", section=sport, publish_at=hours_ago(60))
+    response = client.get("/")
+    context = response.context
+    assert context["lead"].headline == "Recent 1"
+    assert len(context["latest"]) == 6
+    rails = {rail["section"].name: rail["articles"] for rail in context["rails"]}
+    assert list(rails) == ["World", "Sport"]
+    assert older_world in rails["World"]
+    assert rails["Sport"] == [sport_story]
+    shown_above = {context["lead"].pk, *(a.pk for a in context["latest"])}
+    assert not shown_above & {a.pk for a in rails["World"]}, "rails repeat the latest"
+    html = response.content.decode()
+    assert "More from Sport" in html
+    assert 'href="/section/' in html
+
+
+def test_front_page_carries_organization_json_ld(client, publisher):
+    html = client.get("/").content.decode()
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    data = json.loads(blocks[0])
+    assert data["@type"] == "Organization"
+    assert data["name"] == "The Test Wire"
+    assert data["logo"]["url"].startswith("http")
+
+
+def test_page_query_counts_stay_flat_with_more_authors_tags_and_articles(
+    client, publisher, django_assert_max_num_queries
+):
+    def build(articles, people):
+        section = make_section()
+        authors = [make_author() for _ in range(people)]
+        for _ in range(articles):
+            story = make_article(
+                section=section, authors=authors, tags=[f"tag{i}" for i in range(people)]
+            )
+            story.lead_photo = make_photo()
+            story.save()
+        return story
+
+    small = build(1, 1)
+    big = build(12, 6)
+    for story in (small, big):
+        author = story.authors.first()
+        urls = [
+            "/",
+            story.get_absolute_url(),
+            story.section.get_absolute_url(),
+            author.get_absolute_url(),
+            reverse("articles:tag", args=[story.tags.first().slug]),
+            reverse("articles:search") + "?q=headline",
+            reverse("articles:search") + "?q=",
+        ]
+        for url in urls:
+            with django_assert_max_num_queries(PAGE_QUERY_BUDGET):
+                assert client.get(url).status_code == 200, url
+
+
+# --- author page ---
+
+
+def test_author_page_shows_photo_title_bio_social_tips_and_stories(client, publisher):
+    author = make_author(
+        name="Saga Lund",
+        slug="saga-lund",
+        job_title="Energy Correspondent",
+        bio="Covers power grids and the people who run them.",
+    )
+    author.photo.save("saga.jpg", ContentFile(jpeg_bytes((200, 200))))
+    make_article(headline="Grid holds in the cold", authors=[author])
+    html = client.get(author.get_absolute_url()).content.decode()
+    for expected in [
+        author.photo.url,
+        "Energy Correspondent",
+        "Covers power grids",
+        "Follow Saga Lund on X",
+        "Send tips to",
+        "Grid holds in the cold",
+        'type="application/rss+xml" title="Saga Lund (RSS)"',
+    ]:
+        assert expected in html, expected
+
+
+# --- search ---
+
+
+@pytest.fixture
+def searchable(publisher):
+    return {
+        "headline": make_article(
+            headline="Harbour cranes fall silent", dek="Talks stall.", body="<p>Nothing.</p>"
+        ),
+        "dek": make_article(
+            headline="Budget vote", dek="The harbour fund is cut.", body="<p>Money.</p>"
+        ),
+        "body": make_article(
+            headline="Council news",
+            dek="Routine business.",
+            body="<p>Councillors also discussed the harbour lights.</p>",
+        ),
+        "other": make_article(headline="Weather turns", dek="Snow.", body="<p>Cold.</p>"),
+    }
+
+
+def test_search_ranks_headline_over_dek_over_body(client, searchable):
+    response = client.get(reverse("articles:search"), {"q": "harbour"})
+    assert response.status_code == 200
+    found = [article.pk for article in response.context["articles"]]
+    expected = [searchable[key].pk for key in ("headline", "dek", "body")]
+    assert found == expected
+    assert searchable["other"].pk not in found
+
+
+def test_search_highlights_matches_in_escaped_snippets(client, publisher):
+    make_article(
+        headline="Tide report",
+        dek="<b>Bold</b> harbour claims",
+        body="<p>The tide &amp; the harbour wall held.</p>",
+    )
+    html = client.get(reverse("articles:search"), {"q": "harbour"}).content.decode()
+    assert "<mark>harbour</mark>" in html
+    assert "<b>Bold</b>" not in html
+    assert "Bold" in html  # as text: escaped (SQLite) or with the tags dropped (PostgreSQL)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="stemming is PostgreSQL's")
+def test_postgres_search_uses_the_language_configuration(client, publisher):
+    make_article(headline="Fishermen are fishing again", body="<p>Boats sail.</p>")
+    response = client.get(reverse("articles:search"), {"q": "fished"})
+    assert [a.headline for a in response.context["articles"]] == ["Fishermen are fishing again"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "   ",
+        '"',
+        "!!! && || ::",
+        "harbour -",
+        "'; DROP TABLE articles_article; --",
+        "<script>alert(1)</script>",
+        "ünïcødé 東京",
+        "a\x00b",
+        "x" * 5000,
+    ],
+)
+def test_odd_queries_get_a_clean_answer(client, searchable, query):
+    response = client.get(reverse("articles:search"), {"q": query})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert Article.objects.count() == 4
+    if len(query) > 200:
+        assert "too long" in html
+        assert f'value="{query}"' in html  # what was typed is kept
+
+
+def test_search_is_paginated_and_keeps_the_query(client, publisher, settings):
+    settings.ARTICLES_PER_PAGE = 2
+    for number in range(3):
+        make_article(headline=f"Harbour story {number}")
+    first = client.get(reverse("articles:search"), {"q": "harbour"})
+    assert len(first.context["articles"]) == 2
+    assert "?q=harbour&amp;page=2" in first.content.decode()
+    second = client.get(reverse("articles:search"), {"q": "harbour", "page": 2})
+    assert len(second.context["articles"]) == 1
+
+
+# --- error pages ---
+
+
+def test_404_page_is_in_the_site_design(client, publisher):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "We can’t find that page" in html
+    assert 'class="site-header"' in html
+    assert 'action="/search/"' in html
+
+
+def boom(request):
+    raise RuntimeError("boom")
+
+
+# This module doubles as a URLconf: the site's URLs plus one that fails.
+urlpatterns = [*site_urlpatterns, path("boom/", boom)]
+
+
+@override_settings(ROOT_URLCONF="tests.test_reader_pages")
+def test_500_page_is_in_the_site_design_and_needs_no_database(publisher):
+    response = Client(raise_request_exception=False).get("/boom/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Something went wrong on our side" in html
+    assert "/static/css/site." in html
+
+
+def test_search_matches_whole_words_not_fragments(client, publisher):
+    make_article(headline="Report on the budget", dek="", body="<p>Figures.</p>")
+    make_article(headline="Port reopens", dek="", body="<p>Ships.</p>")
+    response = client.get(reverse("articles:search"), {"q": "port"})
+    assert [a.headline for a in response.context["articles"]] == ["Port reopens"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the index is PostgreSQL's")
+def test_postgres_search_is_answered_from_the_gin_index(publisher):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """INSERT INTO articles_article (headline, slug, kicker, dek, dateline, body, status,
+                   licence, terms, created_at, updated_at, publish_at)
+               SELECT 'Story ' || g || ' ' || md5(g::text), 'generated-' || g, '',
+                   'Dek ' || md5(g::text), '',
+                   '<p>' || repeat(md5(g::text) || ' rain ', 20) || '</p>',
+                   'published', '', '', now(), now(), now() - interval '1 day'
+               FROM generate_series(1, 3000) g"""
+        )
+        cursor.execute("ANALYZE articles_article")
+        queryset = search_articles(Article.objects.published(), "harbour talks")
+        sql, params = queryset.query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "article_search_vector_idx" in plan, plan
+
+
+def test_rebuild_search_index_command_answers_on_any_database(publisher):
+    out = io.StringIO()
+    call_command("rebuild_search_index", stdout=out)
+    expected = "rebuilt" if connection.vendor == "postgresql" else "needs no index"
+    assert expected in out.getvalue()
