@@ -1,9 +1,20 @@
+import base64
+
 from django.conf import settings
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from articles.models import Article, Author, Publisher, Section
+from articles.ninjs import article_as_ninjs
+from articles.republication import (
+    article_id_from_token,
+    flush_counts,
+    flush_due,
+    record_hit,
+    republication_context,
+)
 
 
 class PublishedArticlesMixin:
@@ -41,9 +52,80 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
 
 
 class ArticleRepublishView(ArticleDetailView):
-    """The partner's copy of a story, with what the terms require and the photo's rights."""
+    """The partner's copy of a story, with what the terms require and the photo's rights.
+
+    This page is where it lives without JavaScript; the article page's dialog loads the same
+    panel from ArticleRepublishPanelView, so readers' pages never carry the editors' notes.
+    """
 
     template_name = "articles/article_republish.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if context["terms"].republishable:
+            publisher = Publisher.for_request(self.request)
+            context["republication"] = republication_context(
+                self.object, publisher, context["terms"]
+            )
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+
+class ArticleRepublishPanelView(ArticleRepublishView):
+    """The partner's panel alone, for the "Republish this story" dialog."""
+
+    template_name = "includes/republish_panel_fragment.html"
+
+
+class ArticleNinjsView(PublishedArticlesMixin, DetailView):
+    """The story as IPTC ninjs 3.1 JSON for partners' systems, under the same rights rules."""
+
+    def render_to_response(self, context, **response_kwargs):
+        publisher = Publisher.for_request(self.request)
+        document = article_as_ninjs(self.object, publisher)
+        return JsonResponse(
+            document, json_dumps_params={"ensure_ascii": False, "indent": 2}, **response_kwargs
+        )
+
+
+# A transparent 1x1 GIF: the smallest image every browser shows.
+TRANSPARENT_GIF = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
+
+
+class PixelResponse(HttpResponse):
+    """The counting pixel; when a bulk write is due it runs after the image has been sent."""
+
+    flush_after_close = False
+
+    def close(self):
+        super().close()
+        if self.flush_after_close:
+            flush_counts()
+
+
+def republication_pixel(request, token):
+    """Counts one view of a republished copy in the cache. No database query, nothing fetched."""
+    article_id = article_id_from_token(token)
+    if article_id is None:
+        raise Http404
+    record_hit(
+        article_id,
+        referer=request.headers.get("Referer", ""),
+        client_address=request.META.get("REMOTE_ADDR", ""),
+        user_agent=request.headers.get("User-Agent", ""),
+        request_host=request.get_host(),
+    )
+    response = PixelResponse(TRANSPARENT_GIF, content_type="image/gif")
+    response["Cache-Control"] = "no-store, max-age=0"
+    # Partners' pages load it from another origin.
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    response["X-Robots-Tag"] = "noindex"
+    response.flush_after_close = flush_due()
+    return response
 
 
 class FilteredListView(PublishedArticlesMixin, ListView):
@@ -94,3 +176,7 @@ class AuthorView(FilteredListView):
 
 class TermsView(TemplateView):
     template_name = "articles/terms.html"
+
+    def get_context_data(self, **kwargs):
+        terms = Publisher.for_request(self.request).republication_terms()
+        return super().get_context_data(terms=terms, **kwargs)

@@ -174,3 +174,18 @@ TAGGIT_CASE_INSENSITIVE = True
 
 # Articles per page on section, tag and author pages.
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 20)
+
+# --- republication (issue 6) ---
+# Views of republished copies are counted in the cache and written to the database in bulk.
+# A reader reloading one partner page within this many seconds counts once.
+REPUBLICATION_DEDUP_SECONDS = env_int("REPUBLICATION_DEDUP_SECONDS", 1800)
+# Counts gathered in the cache are written at most this often (after a pixel response is sent),
+# and whenever the admin shows them or `manage.py flush_republication_counts` runs.
+REPUBLICATION_FLUSH_SECONDS = env_int("REPUBLICATION_FLUSH_SECONDS", 300)
+# Hosts besides SITE_URL's whose pages never count (e.g. a separate admin or staging host).
+REPUBLICATION_IGNORED_HOSTS = env_list("REPUBLICATION_IGNORED_HOSTS")
+# Referer fragments that mark an editing screen or preview on a partner's CMS: never counted.
+REPUBLICATION_EDITING_SCREENS = env_list(
+    "REPUBLICATION_EDITING_SCREENS",
+    "/wp-admin/,/admin/,/ghost/,/preview/,preview=true,preview_id=,/editor/,/edit/",
+)
