@@ -417,7 +417,7 @@ class Byline(models.Model):
 
 # --- republication (issue 6) ---
 
-PIXEL_SIGNER = signing.Signer(salt="articles.republication-pixel")
+PIXEL_SIGNER = signing.Signer(salt="articles.republication-pixel", sep=".")
 
 # The licences in plain words, for partners who do not read licence deeds.
 LICENCE_PLAIN_WORDS = {

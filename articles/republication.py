@@ -27,6 +27,7 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Sum
@@ -80,6 +81,9 @@ def republication_context(article, publisher, terms):
         "photo_url": absolute_url(photo.image.url) if photo and photo.may_republish else "",
         "photo_omitted": bool(photo and not photo.may_republish),
         "pixel_url": pixel_url(article),
+        # Custom terms have no licence deed: the copy links to our terms page instead.
+        "licence_url": terms.licence_url or absolute_url(reverse("articles:terms")),
+        "licence_label": terms.licence_label if terms.licence_url else _("our republication terms"),
         "bylines": list(article.bylines.all()),
     }
     context["snippet_html"] = render_to_string("includes/republish_snippet.html", context).strip()
@@ -104,6 +108,8 @@ class _TextWriter(HTMLParser):
             self.parts.append("\n\n")
         if tag == "li":
             self.parts.append("- ")
+        elif tag == "cite":
+            self.parts.append(" ")
         elif tag == "br":
             self.parts.append("\n")
         elif tag == "a":
@@ -146,14 +152,26 @@ def article_id_from_token(token):
     """The article id a pixel token names, or None if it was not signed by us."""
     try:
         return int(PIXEL_SIGNER.unsign(token))
-    except (ValueError, TypeError):
+    except (signing.BadSignature, ValueError):
         return None
 
 
-def own_hosts():
-    hosts = {urlsplit(settings.SITE_URL).hostname or ""}
-    hosts.update(host.lower() for host in settings.REPUBLICATION_IGNORED_HOSTS)
-    return {host for host in hosts if host}
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _site_of(parts):
+    """host, or host:port when the port is not the scheme's default (userinfo dropped)."""
+    host = (parts.hostname or "").lower()
+    if parts.port and parts.port != DEFAULT_PORTS.get(parts.scheme):
+        return f"{host}:{parts.port}"
+    return host
+
+
+def own_sites(request_host=""):
+    """Our own site (SITE_URL), the host the pixel was asked from, and any ignored hosts."""
+    sites = {_site_of(urlsplit(settings.SITE_URL)), (request_host or "").lower()}
+    sites.update(host.lower() for host in settings.REPUBLICATION_IGNORED_HOSTS)
+    return {site.removesuffix(":80").removesuffix(":443") for site in sites if site}
 
 
 def republishing_page(referer, request_host=""):
@@ -166,12 +184,12 @@ def republishing_page(referer, request_host=""):
         return None
     try:
         parts = urlsplit(referer.strip())
-        host = (parts.hostname or "").lower()
-    except ValueError:
+        site = _site_of(parts)
+    except ValueError:  # e.g. a port that is not a number
         return None
-    if parts.scheme not in {"http", "https"} or not host:
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
         return None
-    if host in own_hosts() or host == (request_host or "").split(":")[0].lower():
+    if site in own_sites(request_host) or parts.hostname.lower() in own_sites():
         return None
     lowered = referer.lower()
     if any(marker in lowered for marker in settings.REPUBLICATION_EDITING_SCREENS):
@@ -181,9 +199,9 @@ def republishing_page(referer, request_host=""):
     )
     path = parts.path if parts.path not in {"", "/"} or query else ""
     if not path:
-        return host, ""
-    page = urlunsplit((parts.scheme, parts.netloc.lower(), path, query, ""))
-    return host, page[: RepublicationView._meta.get_field("page_url").max_length]
+        return site, ""
+    page = urlunsplit((parts.scheme, site, path, query, ""))
+    return site, page[: RepublicationView._meta.get_field("page_url").max_length]
 
 
 def _digest(*parts):
@@ -287,9 +305,7 @@ def flush_counts():
                     totals[key] = totals.get(key, 0) + views
         # The generation just closed is read once more next time; older ones are done.
         cache.set(f"{KEY_PREFIX}:oldest-open-generation", current - 1, timeout=None)
-        if totals:
-            _write_counts(totals)
-        return sum(totals.values())
+        return _write_counts(totals) if totals else 0
     finally:
         cache.delete(lock_key)
 
@@ -324,6 +340,7 @@ def _write_counts(totals):
                 )
         RepublicationView.objects.bulk_update(to_update, ["views"], batch_size=500)
         RepublicationView.objects.bulk_create(to_create, batch_size=500)
+    return sum(totals.values())
 
 
 # --- what the admin shows ---
