@@ -493,3 +493,32 @@ def test_ninjs_validates_against_the_iptc_schema(client, story, photo_allowed):
     assert not errors, [error.message for error in errors]
     # The validator really checks: a document breaking the schema fails.
     assert list(validator.iter_errors(document | {"type": "newspaper"}))
+
+
+def test_counting_works_the_same_on_redis(client, story, settings, django_assert_num_queries):
+    """Production keeps the counts in Redis: atomic add, incr and decr there too."""
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        pytest.skip("REDIS_URL is not set: no Redis to count in")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": "newsroom-tests-republication",
+        }
+    }
+    cache.clear()
+    try:
+        hit(client, story)  # starts the flush clock
+        with django_assert_num_queries(0):
+            hit(client, story)  # a repeat
+            hit(client, story, address="198.51.100.7")
+            hit(client, story, referer="https://another.example/")
+        assert flush_counts() == 3
+        assert flush_counts() == 0
+        assert counts(story) == {
+            ("partner.example", PARTNER_PAGE): 2,
+            ("another.example", ""): 1,
+        }
+    finally:
+        cache.clear()
