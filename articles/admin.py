@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
 from articles.models import (
+    ATTRIBUTION_ELEMENTS,
     Article,
     Author,
     Byline,
@@ -20,6 +21,9 @@ from articles.models import (
     Section,
 )
 from articles.republication import flush_counts, republication_summary
+
+# The publisher's and each article's "partners must …" switches, in the terms' order.
+ATTRIBUTION_FIELDS = [f"requires_{element}" for element, _label in ATTRIBUTION_ELEMENTS]
 
 
 def thumbnail(image, size=80):
@@ -40,15 +44,7 @@ class PublisherAdmin(admin.ModelAdmin):
         (
             _("Republication terms"),
             {
-                "fields": [
-                    "licence",
-                    "terms",
-                    "requires_logo",
-                    "requires_byline",
-                    "requires_affiliation",
-                    "requires_link_back",
-                    "requires_pixel",
-                ]
+                "fields": ["licence", "terms", *ATTRIBUTION_FIELDS],
             },
         ),
     ]
@@ -191,16 +187,7 @@ class ArticleAdmin(VersionAdmin):
         (
             _("Republication (leave empty to use the publisher's terms)"),
             {
-                "fields": [
-                    "licence",
-                    "terms",
-                    "requires_logo",
-                    "requires_byline",
-                    "requires_affiliation",
-                    "requires_link_back",
-                    "requires_pixel",
-                    "licensing_email",
-                ],
+                "fields": ["licence", "terms", *ATTRIBUTION_FIELDS, "licensing_email"],
                 "classes": ["collapse"],
             },
         ),

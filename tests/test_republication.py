@@ -16,17 +16,10 @@ from articles.models import Article, Licence, RepublicationView
 from articles.republication import flush_counts, pixel_url, republishing_page
 from tests.factories import make_article, make_author, make_photo, make_section
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 SITE = "http://127.0.0.1:8000"  # settings.SITE_URL's default, which the suite runs with
 PARTNER_PAGE = "https://partner.example/news/2026/harbour-talks/"
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
