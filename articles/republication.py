@@ -35,14 +35,17 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from articles.models import PIXEL_SIGNER, RepublicationView
 
 # --- the partner's copy ---
 
-LINK_ATTRIBUTE = re.compile(r'(<a\b[^>]*?\shref=")([^"]*)(")')
+# Sanitised HTML always has double-quoted attributes (see sanitize.py), so tags that carry a URL
+# (links, and the cite of quotations) can be matched exactly even when a value contains ">".
+TAG_WITH_URL = re.compile(r'<(?:a|blockquote|q)(?:\s+[\w:-]+="[^"]*")*\s*>')
+URL_ATTRIBUTE = re.compile(r'(\s(?:href|cite)=")([^"]*)(")')
 
 
 def absolute_url(path_or_url):
@@ -52,14 +55,14 @@ def absolute_url(path_or_url):
 def absolutize_links(html, base_url):
     """Every link in sanitised story HTML made absolute, so it still works on a partner's site."""
 
-    def replace(match):
-        href = unescape(match.group(2))
-        absolute = urljoin(base_url, href)
-        return (
-            match.group(1) + absolute.replace("&", "&amp;").replace('"', "&quot;") + match.group(3)
-        )
+    def absolute_attribute(match):
+        absolute = urljoin(base_url, unescape(match.group(2)))
+        return match.group(1) + escape(absolute) + match.group(3)
 
-    return LINK_ATTRIBUTE.sub(replace, html)
+    def absolute_tag(match):
+        return URL_ATTRIBUTE.sub(absolute_attribute, match.group(0))
+
+    return TAG_WITH_URL.sub(absolute_tag, html)
 
 
 def pixel_url(article):
@@ -75,6 +78,8 @@ def republication_context(article, publisher, terms):
         "publisher": publisher,
         "terms": terms,
         "canonical_url": canonical_url,
+        # HTML's <time> allows at most three digits of fractional seconds: give it none.
+        "published_iso": timezone.localtime(article.publish_at).isoformat(timespec="seconds"),
         "logo_url": absolute_url(publisher.logo.url) if publisher.logo else "",
         "body": absolutize_links(article.body, canonical_url),
         "photo": photo if photo and photo.may_republish else None,

@@ -3,6 +3,8 @@ import base64
 from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
@@ -107,6 +109,7 @@ class PixelResponse(HttpResponse):
             flush_counts()
 
 
+@require_safe
 def republication_pixel(request, token):
     """Counts one view of a republished copy in the cache. No database query, nothing fetched."""
     article_id = article_id_from_token(token)
@@ -120,7 +123,7 @@ def republication_pixel(request, token):
         request_host=request.get_host(),
     )
     response = PixelResponse(TRANSPARENT_GIF, content_type="image/gif")
-    response["Cache-Control"] = "no-store, max-age=0"
+    add_never_cache_headers(response)  # no-store: every view reaches us, no cache in between
     # Partners' pages load it from another origin.
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
     response["X-Robots-Tag"] = "noindex"

@@ -50,6 +50,7 @@ def story(publisher):
             '<p>Opening with <a href="/section/world/">more world news</a>, '
             '<a href="background/">background</a> and '
             '<a href="https://example.org/report?a=1&amp;b=2">the report</a>.</p>'
+            '<blockquote cite="/sources/minister/"><p>A quote.</p></blockquote>'
         ),
     )
 
@@ -155,7 +156,7 @@ def test_snippet_holds_every_required_attribution_element(client, story, publish
     assert "By Saga Lund, Nordic Desk" in paragraphs  # the reporter's own affiliation
     assert "By Tomás Berg, The Test Wire" in paragraphs  # the publisher's, by default
     time = article.find(".//time")
-    assert time.get("datetime") == story.publish_at.isoformat()
+    assert time.get("datetime") == story.publish_at.isoformat(timespec="seconds")
     assert "VARENNA —" in paragraphs
     link_back = [a for a in article.iter("a") if a.text == "The Test Wire"]
     assert link_back[0].get("href") == canonical
@@ -170,6 +171,7 @@ def test_snippet_holds_every_required_attribution_element(client, story, publish
     assert f"{canonical}background/" in hrefs
     assert "https://example.org/report?a=1&b=2" in hrefs
     assert all(href.startswith(("http://", "https://")) for href in hrefs), hrefs
+    assert article.find(".//blockquote").get("cite") == f"{SITE}/sources/minister/"
     assert "CORRECTIONS" not in snippet  # the slot for issue 3 is a template comment
 
 
