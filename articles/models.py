@@ -422,7 +422,7 @@ PIXEL_SIGNER = signing.Signer(salt="articles.republication-pixel", sep=".")
 # The licences in plain words, for partners who do not read licence deeds.
 LICENCE_PLAIN_WORDS = {
     Licence.NONE: _("This story may not be republished."),
-    Licence.CUSTOM: _("You may republish this story on the terms below."),
+    Licence.CUSTOM: _("You may republish this story on our terms."),
     Licence.CC_BY: _(
         "You may republish this story, change it and use it commercially, as long as you credit us."
     ),

@@ -93,7 +93,8 @@ def article_as_ninjs(article, publisher):
         "profile": "text-photo" if photo else "text-only",
         "versionCreated": _iso(article.updated_at),
         "firstCreated": _iso(article.publish_at),
-        "pubStatus": "usable",
+        # A story partners may not republish is "withheld" for their systems, though we show it.
+        "pubStatus": "usable" if terms.republishable else "withheld",
         "language": settings.LANGUAGE_CODE,
         "headlines": [{"role": "main", "contentType": "text/plain", "value": article.headline}],
         "by": _byline_statement(bylines, publisher.name),

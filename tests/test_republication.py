@@ -452,6 +452,15 @@ def test_ninjs_carries_the_story_and_terms(client, story):
     assert "the reporter's affiliation" in document["usageTerms"]
 
 
+def test_ninjs_of_a_story_not_for_republication_is_withheld(client, story):
+    assert ninjs_of(client, story)["pubStatus"] == "usable"
+    story.licence = Licence.NONE
+    story.save()
+    document = ninjs_of(client, story)
+    assert document["pubStatus"] == "withheld"
+    assert document["usageTerms"].startswith("This story may not be republished.")
+
+
 def test_ninjs_leaves_out_photos_that_may_not_be_republished(client, story):
     document = ninjs_of(client, story)
     assert "associations" not in document
