@@ -222,6 +222,15 @@ def _counter_ttl():
     return max(settings.REPUBLICATION_FLUSH_SECONDS, 60) * COUNTER_TTL_FACTOR
 
 
+def client_address(request):
+    """The reader's address: behind our proxy (BEHIND_PROXY), the one it appended last."""
+    if settings.SECURE_PROXY_SSL_HEADER:
+        forwarded = request.headers.get("X-Forwarded-For", "").split(",")[-1].strip()
+        if forwarded:
+            return forwarded
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def record_hit(article_id, referer, client_address="", user_agent="", request_host=""):
     """Count one pixel hit in the cache. Returns True if it was counted. Never touches the DB."""
     page = republishing_page(referer, request_host)

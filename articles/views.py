@@ -12,6 +12,7 @@ from articles.models import Article, Author, Publisher, Section
 from articles.ninjs import article_as_ninjs
 from articles.republication import (
     article_id_from_token,
+    client_address,
     flush_counts,
     flush_due,
     record_hit,
@@ -118,7 +119,7 @@ def republication_pixel(request, token):
     record_hit(
         article_id,
         referer=request.headers.get("Referer", ""),
-        client_address=request.META.get("REMOTE_ADDR", ""),
+        client_address=client_address(request),
         user_agent=request.headers.get("User-Agent", ""),
         request_host=request.get_host(),
     )

@@ -294,6 +294,19 @@ def test_repeated_hits_from_one_page_within_the_window_count_once(client, story)
     assert counts(story) == {("partner.example", PARTNER_PAGE): 2}
 
 
+def test_behind_a_proxy_readers_are_told_apart_by_the_forwarded_address(client, story, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    proxy = "10.0.0.1"
+    for reader in ["203.0.113.5", "203.0.113.6", "203.0.113.6"]:
+        client.get(
+            pixel_url(story).removeprefix(SITE),
+            HTTP_REFERER=PARTNER_PAGE,
+            REMOTE_ADDR=proxy,
+            HTTP_X_FORWARDED_FOR=f"198.51.100.1, {reader}",
+        )
+    assert counts(story) == {("partner.example", PARTNER_PAGE): 2}
+
+
 @pytest.mark.parametrize(
     "referer",
     [
