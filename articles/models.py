@@ -2,7 +2,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -375,22 +374,17 @@ class Article(models.Model):
     def republication_terms(self, publisher):
         """The terms in force for this story: each part its own where set, else the publisher's."""
         defaults = publisher.republication_terms()
+
+        def is_required(element):
+            override = getattr(self, f"requires_{element}")
+            return element in defaults.required if override is None else override
+
         return RepublicationTerms(
             licence=self.licence or defaults.licence,
             text=self.terms or defaults.text,
-            required=tuple(
-                element
-                for element, _label in ATTRIBUTION_ELEMENTS
-                if getattr(self, f"requires_{element}") is True
-                or (getattr(self, f"requires_{element}") is None and element in defaults.required)
-            ),
+            required=tuple(e for e, _label in ATTRIBUTION_ELEMENTS if is_required(e)),
             contact_email=self.licensing_email or defaults.contact_email,
         )
-
-    @property
-    def pixel_token(self):
-        """Names the article in its counting-pixel URL, signed so the pixel needs no query."""
-        return PIXEL_SIGNER.sign(str(self.pk))
 
 
 class Byline(models.Model):
@@ -416,8 +410,6 @@ class Byline(models.Model):
 
 
 # --- republication (issue 6) ---
-
-PIXEL_SIGNER = signing.Signer(salt="articles.republication-pixel", sep=".")
 
 # The licences in plain words, for partners who do not read licence deeds.
 LICENCE_PLAIN_WORDS = {

@@ -27,7 +27,6 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from django.conf import settings
-from django.core import signing
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Sum
@@ -38,7 +37,7 @@ from django.utils.formats import date_format
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.translation import gettext as _
 
-from articles.models import PIXEL_SIGNER, RepublicationView
+from articles.models import RepublicationView
 
 # --- the partner's copy ---
 
@@ -66,7 +65,8 @@ def absolutize_links(html, base_url):
 
 
 def pixel_url(article):
-    return absolute_url(reverse("articles:republication-pixel", args=[article.pixel_token]))
+    # Named by id, the one thing about an article that never changes: copies live for years.
+    return absolute_url(reverse("articles:republication-pixel", args=[article.pk]))
 
 
 def republication_context(article, publisher, terms):
@@ -151,14 +151,6 @@ FLUSH_LOCK_SECONDS = 60
 COUNTER_TTL_FACTOR = 20
 # Tracking parameters that would split one page into many.
 TRACKING_PARAMETER = re.compile(r"^(utm_|fbclid$|gclid$|mc_[ce]id$)")
-
-
-def article_id_from_token(token):
-    """The article id a pixel token names, or None if it was not signed by us."""
-    try:
-        return int(PIXEL_SIGNER.unsign(token))
-    except (signing.BadSignature, ValueError):
-        return None
 
 
 DEFAULT_PORTS = {"http": 80, "https": 443}

@@ -19,7 +19,7 @@ urlpatterns = [
     ),
     path("articles/<slug:slug>/ninjs.json", views.ArticleNinjsView.as_view(), name="article-ninjs"),
     path(
-        "republished/<str:token>/pixel.gif",
+        "republished/<int:article_id>/pixel.gif",
         views.republication_pixel,
         name="republication-pixel",
     ),

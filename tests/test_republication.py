@@ -270,9 +270,10 @@ def test_pixel_is_a_small_uncached_image_for_other_sites(client, story):
     assert response["Cross-Origin-Resource-Policy"] == "cross-origin"
 
 
-def test_pixel_with_a_forged_token_is_404(client, story):
-    assert client.get(f"/republished/{story.pk}.forged/pixel.gif").status_code == 404
-    assert client.get(f"/republished/{story.pk}/pixel.gif").status_code == 404
+def test_pixel_only_answers_get_and_head(client, story):
+    path = pixel_url(story).removeprefix(SITE)
+    assert client.head(path).status_code == 200
+    assert client.post(path).status_code == 405
 
 
 def test_each_page_is_counted_and_origin_only_counts_per_site(client, story):
