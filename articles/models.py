@@ -413,18 +413,16 @@ class Byline(models.Model):
 
 # The licences in plain words, for partners who do not read licence deeds.
 LICENCE_PLAIN_WORDS = {
-    Licence.NONE: _("This story may not be republished."),
-    Licence.CUSTOM: _("You may republish this story on our terms."),
-    Licence.CC_BY: _(
-        "You may republish this story, change it and use it commercially, as long as you credit us."
-    ),
+    Licence.NONE: _("Not for republication."),
+    Licence.CUSTOM: _("Free to republish on our terms."),
+    Licence.CC_BY: _("Free to republish, change and use commercially, as long as you credit us."),
     Licence.CC_BY_ND: _(
-        "You may republish this story, also commercially, as long as you credit us and do not "
-        "change it beyond house style, time and place references."
+        "Free to republish, also commercially, as long as you credit us and change nothing "
+        "beyond house style and references to time and place."
     ),
     Licence.CC_BY_NC_ND: _(
-        "You may republish this story free of charge and not for commercial use, as long as you "
-        "credit us and do not change it beyond house style, time and place references."
+        "Free to republish, but not for commercial use, as long as you credit us and change "
+        "nothing beyond house style and references to time and place."
     ),
 }
 

@@ -94,7 +94,7 @@ def test_terms_page_and_terms_box_speak_plain_words(client, publisher):
     publisher.licence = Licence.CC_BY_ND
     publisher.save()
     terms_page = client.get(reverse("articles:terms")).content.decode()
-    assert "do not change it beyond house style" in terms_page
+    assert "change nothing beyond house style" in terms_page
     assert "https://creativecommons.org/licenses/by-nd/4.0/" in terms_page
     assert "the reporter&#x27;s affiliation" in terms_page
     assert "mailto:licensing@test.example" in terms_page
@@ -103,7 +103,7 @@ def test_terms_page_and_terms_box_speak_plain_words(client, publisher):
         licence=Licence.CC_BY, requires_pixel=True, licensing_email="a@b.example"
     )
     box = client.get(article.get_absolute_url()).content.decode()
-    assert "change it and use it commercially, as long as you credit us" in box
+    assert "Free to republish, change and use commercially, as long as you credit us." in box
     assert "our counting pixel" in box
     assert "mailto:a@b.example" in box
     assert "Republish this story" in box
@@ -141,6 +141,8 @@ def test_snippet_is_valid_html(client, story):
     snippet = snippet_of(client, story)
     fragment = parse_fragment(snippet)  # raises on any parse error
     assert fragment.find("article") is not None
+    with pytest.raises(html5lib.html5parser.ParseError):  # and the check is a real one
+        parse_fragment(snippet.replace("</h1>", "</h2>"))
 
 
 def test_snippet_holds_every_required_attribution_element(client, story, publisher):
@@ -472,7 +474,7 @@ def test_ninjs_of_a_story_not_for_republication_is_withheld(client, story):
     story.save()
     document = ninjs_of(client, story)
     assert document["pubStatus"] == "withheld"
-    assert document["usageTerms"].startswith("This story may not be republished.")
+    assert document["usageTerms"].startswith("Not for republication.")
 
 
 def test_ninjs_leaves_out_photos_that_may_not_be_republished(client, story):
