@@ -424,6 +424,14 @@ def test_article_admin_shows_views_sites_pages_and_a_30_day_chart(client, story,
     assert "<script" not in svg
 
 
+def test_article_admin_pages_work_before_any_view_and_for_reporters(client, story, reporter):
+    client.force_login(reporter)
+    assert client.get(reverse("admin:articles_article_add")).status_code == 200
+    html = client.get(reverse("admin:articles_article_change", args=[story.pk])).content.decode()
+    assert "No partner has shown this story yet." in html
+    assert "0 views of republished copies" in html
+
+
 def test_most_republished_list_is_ranked_and_read_only(client, publisher, editor):
     quiet = make_article(headline="Quiet story")
     popular = make_article(headline="Popular story")
