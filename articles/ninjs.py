@@ -5,7 +5,12 @@ import mimetypes
 from django.conf import settings
 from django.urls import reverse
 
-from articles.republication import absolute_url, absolutize_links, html_to_text
+from articles.republication import (
+    absolute_url,
+    absolutize_links,
+    html_to_text,
+    photos_for_partners,
+)
 
 NINJS_STANDARD = {
     "name": "ninjs",
@@ -26,13 +31,13 @@ def _byline_statement(bylines, publisher_name):
     return "; ".join(statements)
 
 
-def _photo_as_ninjs(photo):
+def _photo_as_ninjs(photo, name):
     """A photo we may pass on, with its full credit and the agency's note to editors."""
     image_url = absolute_url(photo.image.url)
     item = {
         "uri": image_url,
-        "name": "leadphoto",
-        "rel": "leadphoto",
+        "name": name,
+        "rel": name,
         "type": "picture",
         "renditions": [
             {
@@ -73,7 +78,7 @@ def article_as_ninjs(article, publisher):
     bylines = list(article.bylines.all())
     body_html = absolutize_links(article.body, canonical_url)
     body_text = html_to_text(body_html)
-    photo = article.lead_photo if article.lead_photo and article.lead_photo.may_republish else None
+    photos, _omitted = photos_for_partners(article)
     usage = [str(terms.plain_words)]
     if terms.text:
         usage.append(terms.text)
@@ -90,7 +95,7 @@ def article_as_ninjs(article, publisher):
         "uri": canonical_url,
         "type": "text",
         "representationType": "full",
-        "profile": "text-photo" if photo else "text-only",
+        "profile": "text-photo" if photos else "text-only",
         "versionCreated": _iso(article.updated_at),
         "firstCreated": _iso(article.publish_at),
         # A story partners may not republish is "withheld" for their systems, though we show it.
@@ -150,6 +155,9 @@ def article_as_ninjs(article, publisher):
             }
             for tag in tags
         )
-    if photo:
-        document["associations"] = [_photo_as_ninjs(photo)]
+    if photos:
+        document["associations"] = [
+            _photo_as_ninjs(photo, "leadphoto" if photo == article.lead_photo else f"photo{n}")
+            for n, photo in enumerate(photos, start=1)
+        ]
     return document

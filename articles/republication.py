@@ -69,10 +69,20 @@ def pixel_url(article):
     return absolute_url(reverse("articles:republication-pixel", args=[article.pk]))
 
 
+def photos_for_partners(article):
+    """(photos partners may republish, how many were left out) among the story's photos.
+
+    Only the lead photo today; any other photo a story gains must be sorted here too.
+    """
+    photos = [article.lead_photo] if article.lead_photo else []
+    allowed = [photo for photo in photos if photo.may_republish]
+    return allowed, len(photos) - len(allowed)
+
+
 def republication_context(article, publisher, terms):
     """Everything the partner's copy and the notes beside it need."""
     canonical_url = absolute_url(article.get_absolute_url())
-    photo = article.lead_photo
+    photos, photos_omitted = photos_for_partners(article)
     context = {
         "article": article,
         "publisher": publisher,
@@ -82,9 +92,8 @@ def republication_context(article, publisher, terms):
         "published_iso": timezone.localtime(article.publish_at).isoformat(timespec="seconds"),
         "logo_url": absolute_url(publisher.logo.url) if publisher.logo else "",
         "body": absolutize_links(article.body, canonical_url),
-        "photo": photo if photo and photo.may_republish else None,
-        "photo_url": absolute_url(photo.image.url) if photo and photo.may_republish else "",
-        "photo_omitted": bool(photo and not photo.may_republish),
+        "photos": [{"photo": photo, "url": absolute_url(photo.image.url)} for photo in photos],
+        "photos_omitted": photos_omitted,
         "pixel_url": pixel_url(article),
         # Custom terms have no licence deed: the copy links to our terms page instead.
         "licence_url": terms.licence_url or absolute_url(reverse("articles:terms")),

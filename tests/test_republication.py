@@ -550,3 +550,19 @@ def test_counting_works_the_same_on_redis(client, story, settings, django_assert
         }
     finally:
         cache.clear()
+
+
+def test_partner_pages_query_count_does_not_grow_with_authors(
+    client, publisher, django_assert_max_num_queries
+):
+    small = make_article(lead_photo=make_photo(may_republish=True))
+    big = make_article(
+        authors=[make_author() for _ in range(8)],
+        tags=[f"t{i}" for i in range(8)],
+        lead_photo=make_photo(may_republish=True),
+    )
+    for article in (small, big):
+        for name in ["article-republish", "article-republish-panel", "article-ninjs"]:
+            with django_assert_max_num_queries(5):
+                response = client.get(reverse(f"articles:{name}", args=[article.slug]))
+            assert response.status_code == 200
