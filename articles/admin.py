@@ -1,12 +1,30 @@
+from datetime import timedelta
+
 from django.contrib import admin
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
-from articles.models import Article, Author, Byline, ImageCredit, Publisher, Section
+from articles.models import (
+    ATTRIBUTION_ELEMENTS,
+    Article,
+    Author,
+    Byline,
+    ImageCredit,
+    Publisher,
+    RepublishedArticle,
+    Section,
+)
+from articles.republication import flush_counts, republication_summary
 from articles.widgets import TagAutocompleteWidget
+
+# The publisher's and each article's "partners must …" switches, in the terms' order.
+ATTRIBUTION_FIELDS = [f"requires_{element}" for element, _label in ATTRIBUTION_ELEMENTS]
 
 
 def thumbnail(image, size=80):
@@ -27,15 +45,7 @@ class PublisherAdmin(admin.ModelAdmin):
         (
             _("Republication terms"),
             {
-                "fields": [
-                    "licence",
-                    "terms",
-                    "requires_logo",
-                    "requires_byline",
-                    "requires_affiliation",
-                    "requires_link_back",
-                    "requires_pixel",
-                ]
+                "fields": ["licence", "terms", *ATTRIBUTION_FIELDS],
             },
         ),
     ]
@@ -46,6 +56,17 @@ class PublisherAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def republication_panel(model_admin, article):
+    """Views of the article's republished copies: total, sites, pages and a 30-day chart."""
+    if not article.pk:
+        return "—"
+    flush_counts()  # show what the pixel has gathered so far, not only what was last written
+    return render_to_string(
+        "admin/articles/republication_panel.html",
+        {"article": article, **republication_summary(article)},
+    )
 
 
 @admin.register(Section)
@@ -155,7 +176,7 @@ class ArticleAdmin(VersionAdmin):
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section", "lead_photo"]
-    readonly_fields = ["lead_photo_preview", "created_at", "updated_at"]
+    readonly_fields = ["lead_photo_preview", "created_at", "updated_at", "republication_panel"]
     inlines = [BylineInline]
     list_select_related = ["section", "lead_photo"]
     fieldsets = [
@@ -166,9 +187,17 @@ class ArticleAdmin(VersionAdmin):
         (_("Publishing"), {"fields": ["status", "publish_at", "created_at", "updated_at"]}),
         (
             _("Republication (leave empty to use the publisher's terms)"),
-            {"fields": ["licence", "terms"], "classes": ["collapse"]},
+            {
+                "fields": ["licence", "terms", *ATTRIBUTION_FIELDS, "licensing_email"],
+                "classes": ["collapse"],
+            },
         ),
+        (_("Republished copies"), {"fields": ["republication_panel"]}),
     ]
+
+    republication_panel = admin.display(description=_("views on partners' sites"))(
+        republication_panel
+    )
 
     def get_queryset(self, request):
         return (
@@ -195,3 +224,80 @@ class ArticleAdmin(VersionAdmin):
     @admin.display(description=_("preview"))
     def lead_photo_preview(self, article):
         return thumbnail(article.lead_photo.image if article.lead_photo else None, 320)
+
+
+# --- republication (issue 6) ---
+
+
+@admin.register(RepublishedArticle)
+class MostRepublishedAdmin(admin.ModelAdmin):
+    """Articles ranked by views of their republished copies. Read-only."""
+
+    list_display = ["story", "total_views", "views_last_30_days", "site_count", "publish_at"]
+    list_display_links = None
+    search_fields = ["headline"]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        since = timezone.localdate() - timedelta(days=29)
+        # Built here rather than by super(), which would order by the annotations before they exist.
+        return (
+            self.model._default_manager.annotate(
+                total_views=Coalesce(Sum("republication_views__views"), 0),
+                recent_views=Coalesce(
+                    Sum(
+                        "republication_views__views",
+                        filter=Q(republication_views__day__gte=since),
+                    ),
+                    0,
+                ),
+                sites=Count("republication_views__site", distinct=True),
+            )
+            .filter(total_views__gt=0)
+            .order_by(*self.get_ordering(request))
+        )
+
+    def get_ordering(self, request):
+        return ["-total_views", "-publish_at"]
+
+    def changelist_view(self, request, extra_context=None):
+        flush_counts()
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description=_("story"), ordering="headline")
+    def story(self, article):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:articles_article_change", args=[article.pk]),
+            article.headline,
+        )
+
+    @admin.display(description=_("views, all time"), ordering="total_views")
+    def total_views(self, article):
+        return article.total_views
+
+    @admin.display(description=_("views, last 30 days"), ordering="recent_views")
+    def views_last_30_days(self, article):
+        return article.recent_views
+
+    @admin.display(description=_("sites"), ordering="sites")
+    def site_count(self, article):
+        return article.sites
+
+    def has_view_permission(self, request, obj=None):
+        # Whoever may see articles in the admin may see how they travel.
+        return request.user.has_perm("articles.view_article") or request.user.has_perm(
+            "articles.change_article"
+        )
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -25,6 +26,34 @@ LICENCE_URLS = {
     Licence.CC_BY_ND: "https://creativecommons.org/licenses/by-nd/4.0/",
     Licence.CC_BY_NC_ND: "https://creativecommons.org/licenses/by-nc-nd/4.0/",
 }
+
+
+# What a partner may have to carry, in the order the terms list them.
+ATTRIBUTION_ELEMENTS = [
+    ("logo", _("our logo")),
+    ("byline", _("the reporter's byline")),
+    ("affiliation", _("the reporter's affiliation")),
+    ("link_back", _("a link to the original article")),
+    ("pixel", _("our counting pixel")),
+]
+
+
+class AttributionOverrideField(models.BooleanField):
+    """On an article: empty follows the publisher's terms, yes or no overrides them."""
+
+    def __init__(self, verbose_name=None, **kwargs):
+        kwargs.setdefault("null", True)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("default", None)
+        kwargs.setdefault(
+            "choices",
+            [
+                (None, _("As the publisher's terms")),
+                (True, _("Required")),
+                (False, _("Not required")),
+            ],
+        )
+        super().__init__(verbose_name, **kwargs)
 
 
 class Publisher(models.Model):
@@ -85,14 +114,20 @@ class Publisher(models.Model):
     @property
     def required_attribution(self):
         """Human-readable list of what a republishing partner must carry."""
-        elements = [
-            (self.requires_logo, _("our logo")),
-            (self.requires_byline, _("the reporter's byline")),
-            (self.requires_affiliation, _("the reporter's affiliation")),
-            (self.requires_link_back, _("a link to the original article")),
-            (self.requires_pixel, _("our counting pixel")),
-        ]
-        return [label for required, label in elements if required]
+        return self.republication_terms().required_labels
+
+    def republication_terms(self):
+        """The publisher's default terms; an article may override any part of them."""
+        return RepublicationTerms(
+            licence=self.licence,
+            text=self.terms,
+            required=tuple(
+                element
+                for element, _label in ATTRIBUTION_ELEMENTS
+                if getattr(self, f"requires_{element}")
+            ),
+            contact_email=self.licensing_email,
+        )
 
 
 class Section(models.Model):
@@ -296,6 +331,18 @@ class Article(models.Model):
         blank=True,
         help_text=_("Replaces the publisher's terms text for this story only."),
     )
+    requires_logo = AttributionOverrideField(_("partners must show our logo"))
+    requires_byline = AttributionOverrideField(_("partners must keep the reporter's byline"))
+    requires_affiliation = AttributionOverrideField(
+        _("partners must name the reporter's affiliation")
+    )
+    requires_link_back = AttributionOverrideField(_("partners must link to the original article"))
+    requires_pixel = AttributionOverrideField(_("partners must keep the counting pixel"))
+    licensing_email = models.EmailField(
+        _("licensing contact"),
+        blank=True,
+        help_text=_("Leave empty to use the publisher's licensing address."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -325,13 +372,19 @@ class Article(models.Model):
         return None
 
     def republication_terms(self, publisher):
-        """The licence and terms text in force for this story: its own, or the publisher's."""
-        return {
-            "licence": self.licence or publisher.licence,
-            "licence_label": Licence(self.licence or publisher.licence).label,
-            "licence_url": LICENCE_URLS.get(self.licence or publisher.licence, ""),
-            "text": self.terms or publisher.terms,
-        }
+        """The terms in force for this story: each part its own where set, else the publisher's."""
+        defaults = publisher.republication_terms()
+
+        def is_required(element):
+            override = getattr(self, f"requires_{element}")
+            return element in defaults.required if override is None else override
+
+        return RepublicationTerms(
+            licence=self.licence or defaults.licence,
+            text=self.terms or defaults.text,
+            required=tuple(e for e, _label in ATTRIBUTION_ELEMENTS if is_required(e)),
+            contact_email=self.licensing_email or defaults.contact_email,
+        )
 
 
 class Byline(models.Model):
@@ -354,3 +407,123 @@ class Byline(models.Model):
 
     def __str__(self):
         return f"{self.role} {self.author}".strip()
+
+
+# --- republication (issue 6) ---
+
+# The licences in plain words, for partners who do not read licence deeds.
+LICENCE_PLAIN_WORDS = {
+    Licence.NONE: _("Not for republication."),
+    Licence.CUSTOM: _("Free to republish on our terms."),
+    Licence.CC_BY: _("Free to republish, change and use commercially, as long as you credit us."),
+    Licence.CC_BY_ND: _(
+        "Free to republish, also commercially, as long as you credit us and change nothing "
+        "beyond house style and references to time and place."
+    ),
+    Licence.CC_BY_NC_ND: _(
+        "Free to republish, but not for commercial use, as long as you credit us and change "
+        "nothing beyond house style and references to time and place."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class RepublicationTerms:
+    """The licence, terms text, required attribution and contact in force for a story."""
+
+    licence: str
+    text: str
+    required: tuple
+    contact_email: str
+
+    @property
+    def republishable(self):
+        return self.licence != Licence.NONE
+
+    @property
+    def licence_label(self):
+        return Licence(self.licence).label
+
+    @property
+    def licence_url(self):
+        return LICENCE_URLS.get(self.licence, "")
+
+    @property
+    def plain_words(self):
+        return LICENCE_PLAIN_WORDS[Licence(self.licence)]
+
+    @property
+    def requires(self):
+        """{"logo": True, ...}: what the templates ask with terms.requires.logo."""
+        return {element: element in self.required for element, _label in ATTRIBUTION_ELEMENTS}
+
+    @property
+    def required_labels(self):
+        return [label for element, label in ATTRIBUTION_ELEMENTS if element in self.required]
+
+
+class RepublicationViewQuerySet(models.QuerySet):
+    def since(self, day):
+        return self.filter(day__gte=day)
+
+    def by_site(self):
+        """Views per republishing site, most first."""
+        return (
+            self.values("site")
+            .annotate(total=models.Sum("views"), pages=models.Count("page_url", distinct=True))
+            .order_by("-total", "site")
+        )
+
+    def by_page(self):
+        """Views per republishing page (or per site, where only an origin was sent)."""
+        return (
+            self.values("site", "page_url")
+            .annotate(total=models.Sum("views"), last_day=models.Max("day"))
+            .order_by("-total", "site", "page_url")
+        )
+
+    def daily_totals(self):
+        return dict(self.values_list("day").annotate(total=models.Sum("views")).order_by())
+
+
+class RepublicationView(models.Model):
+    """How often one republished copy of an article was viewed on one day.
+
+    Written in bulk from counts gathered in the cache (articles/republication.py), never one row
+    per hit.
+    """
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="republication_views"
+    )
+    day = models.DateField()
+    site = models.CharField(max_length=255, help_text=_("The republishing site's host name."))
+    page_url = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text=_("The republishing page; empty when the browser sent only the site."),
+    )
+    views = models.PositiveIntegerField(default=0)
+
+    objects = RepublicationViewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-day", "-views"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "day", "site", "page_url"], name="one_count_per_page_and_day"
+            )
+        ]
+        indexes = [models.Index(fields=["article", "day"], name="republication_article_day")]
+
+    def __str__(self):
+        return f"{self.article_id} {self.day} {self.page_url or self.site}: {self.views}"
+
+
+class RepublishedArticle(Article):
+    """Articles ranked by republication views, for the admin's list."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("most republished article")
+        verbose_name_plural = _("most republished articles")

@@ -12,6 +12,17 @@ urlpatterns = [
         views.ArticleRepublishView.as_view(),
         name="article-republish",
     ),
+    path(
+        "articles/<slug:slug>/republish/panel/",
+        views.ArticleRepublishPanelView.as_view(),
+        name="article-republish-panel",
+    ),
+    path("articles/<slug:slug>/ninjs.json", views.ArticleNinjsView.as_view(), name="article-ninjs"),
+    path(
+        "republished/<int:article_id>/pixel.gif",
+        views.republication_pixel,
+        name="republication-pixel",
+    ),
     path("section/<slug:slug>/", views.SectionView.as_view(), name="section"),
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),

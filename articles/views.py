@@ -1,3 +1,4 @@
+import base64
 import math
 
 from django.conf import settings
@@ -6,16 +7,25 @@ from django.contrib.sitemaps.views import x_robots_tag
 from django.db.models import Count, F, Max
 from django.db.models.expressions import Window
 from django.db.models.functions import RowNumber
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from articles.models import Article, Author, Publisher, Section
+from articles.ninjs import article_as_ninjs
+from articles.republication import (
+    client_address,
+    flush_counts,
+    flush_due,
+    record_hit,
+    republication_context,
+)
 from articles.search import QueryTooLong, clean_query, search_articles, snippet
 from articles.sitemaps import SITEMAPS
 
@@ -81,9 +91,81 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
 
 
 class ArticleRepublishView(ArticleDetailView):
-    """The partner's copy of a story, with what the terms require and the photo's rights."""
+    """The partner's copy of a story, with what the terms require and the photo's rights.
+
+    This page is where it lives without JavaScript; the article page's dialog loads the same
+    panel from ArticleRepublishPanelView, so readers' pages never carry the editors' notes.
+    """
 
     template_name = "articles/article_republish.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if context["terms"].republishable:
+            publisher = Publisher.for_request(self.request)
+            context["republication"] = republication_context(
+                self.object, publisher, context["terms"]
+            )
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+
+class ArticleRepublishPanelView(ArticleRepublishView):
+    """The partner's panel alone, for the "Republish this story" dialog."""
+
+    template_name = "includes/republish_panel_fragment.html"
+
+
+class ArticleNinjsView(PublishedArticlesMixin, DetailView):
+    """The story as IPTC ninjs 3.1 JSON for partners' systems, under the same rights rules."""
+
+    def render_to_response(self, context, **response_kwargs):
+        publisher = Publisher.for_request(self.request)
+        document = article_as_ninjs(self.object, publisher)
+        return JsonResponse(
+            document, json_dumps_params={"ensure_ascii": False, "indent": 2}, **response_kwargs
+        )
+
+
+# A transparent 1x1 GIF: the smallest image every browser shows.
+TRANSPARENT_GIF = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
+
+
+class PixelResponse(HttpResponse):
+    """The counting pixel; when a bulk write is due it runs after the image has been sent."""
+
+    flush_after_close = False
+
+    def close(self):
+        super().close()
+        if self.flush_after_close:
+            flush_counts()
+
+
+@require_safe
+def republication_pixel(request, article_id):
+    """Counts one view of a republished copy in the cache. No database query, nothing fetched.
+
+    The id is not looked up here: counts for ids that name no article are dropped when written.
+    """
+    record_hit(
+        article_id,
+        referer=request.headers.get("Referer", ""),
+        client_address=client_address(request),
+        user_agent=request.headers.get("User-Agent", ""),
+        request_host=request.get_host(),
+    )
+    response = PixelResponse(TRANSPARENT_GIF, content_type="image/gif")
+    add_never_cache_headers(response)  # no-store: every view reaches us, no cache in between
+    # Partners' pages load it from another origin.
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    response["X-Robots-Tag"] = "noindex"
+    response.flush_after_close = flush_due()
+    return response
 
 
 class FilteredListView(PublishedArticlesMixin, ListView):
@@ -145,6 +227,10 @@ class AuthorView(FilteredListView):
 
 class TermsView(TemplateView):
     template_name = "articles/terms.html"
+
+    def get_context_data(self, **kwargs):
+        terms = Publisher.for_request(self.request).republication_terms()
+        return super().get_context_data(terms=terms, **kwargs)
 
 
 # --- reader's site (issue 5) ---

@@ -201,3 +201,18 @@ _SEARCH_CONFIGS = {
 SEARCH_CONFIG = env_str(
     "SEARCH_CONFIG", _SEARCH_CONFIGS.get(LANGUAGE_CODE.split("-")[0].lower(), "simple")
 )
+
+# --- republication (issue 6) ---
+# Views of republished copies are counted in the cache and written to the database in bulk.
+# A reader reloading one partner page within this many seconds counts once.
+REPUBLICATION_DEDUP_SECONDS = env_int("REPUBLICATION_DEDUP_SECONDS", 1800)
+# Counts gathered in the cache are written at most this often (after a pixel response is sent),
+# and whenever the admin shows them or `manage.py flush_republication_counts` runs.
+REPUBLICATION_FLUSH_SECONDS = env_int("REPUBLICATION_FLUSH_SECONDS", 300)
+# Hosts besides SITE_URL's whose pages never count (e.g. a separate admin or staging host).
+REPUBLICATION_IGNORED_HOSTS = env_list("REPUBLICATION_IGNORED_HOSTS")
+# Referer fragments that mark an editing screen or preview on a partner's CMS: never counted.
+REPUBLICATION_EDITING_SCREENS = env_list(
+    "REPUBLICATION_EDITING_SCREENS",
+    "/wp-admin/,/admin/,/ghost/,/preview/,preview=true,preview_id=,/editor/,/edit/",
+)

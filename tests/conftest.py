@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 
@@ -23,6 +24,14 @@ def collected_static():
 def media_in_tmp(settings, tmp_path):
     """Uploaded files go to a temporary folder, never the developer's var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def empty_cache():
+    """A cache with nothing left over from other tests (it is shared by the whole process)."""
+    cache.clear()
+    yield cache
+    cache.clear()
 
 
 @pytest.fixture

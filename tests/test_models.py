@@ -103,11 +103,11 @@ def test_article_terms_override_the_publishers():
     publisher.licence = Licence.CUSTOM
     publisher.save()
     article = make_article()
-    assert article.republication_terms(publisher)["text"] == "House terms."
+    assert article.republication_terms(publisher).text == "House terms."
     article.licence, article.terms = Licence.CC_BY_ND, "Special terms."
     terms = article.republication_terms(publisher)
-    assert terms["text"] == "Special terms."
-    assert terms["licence_url"] == "https://creativecommons.org/licenses/by-nd/4.0/"
+    assert terms.text == "Special terms."
+    assert terms.licence_url == "https://creativecommons.org/licenses/by-nd/4.0/"
 
 
 def test_last_updated_only_after_a_real_change():
