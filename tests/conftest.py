@@ -21,8 +21,9 @@ def collected_static():
 
 @pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):
-    """Uploaded files go to a temporary folder, never the developer's var/media."""
+    """Uploaded files go to temporary folders, never the developer's var/media or originals."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PHOTO_ORIGINALS_ROOT = tmp_path / "originals"
 
 
 @pytest.fixture
