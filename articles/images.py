@@ -464,7 +464,12 @@ class Plan:
 def plan_renditions(photo, upright):
     key = f"{photo.content_hash[:16]}"
     folder = f"renditions/{photo.pk}"
-    record = {"version": RENDITION_VERSION, "sources": {"webp": [], "jpeg": []}, "crops": {}}
+    record = {
+        "version": RENDITION_VERSION,
+        "widths": settings.PHOTO_RENDITION_WIDTHS,
+        "sources": {"webp": [], "jpeg": []},
+        "crops": {},
+    }
     makers = {}
     for width in rendition_widths(upright.width):
         height = max(1, round(upright.height * width / upright.width))
@@ -507,6 +512,18 @@ def build_renditions(photo, force=False):
             default_storage.delete(name)
         default_storage.save(name, ContentFile(make()))
     return plan.record
+
+
+def is_current(record):
+    """Whether renditions were made the way this version and configuration make them."""
+    return (
+        record.get("version") == RENDITION_VERSION
+        and record.get("widths") == settings.PHOTO_RENDITION_WIDTHS
+    )
+
+
+def exists(name):
+    return default_storage.exists(name)
 
 
 def delete_renditions(names):

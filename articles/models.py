@@ -309,7 +309,7 @@ class ImageCredit(models.Model):
 
     @property
     def renditions_outdated(self):
-        return self.renditions.get("version") != images.RENDITION_VERSION
+        return not images.is_current(self.renditions)
 
     def make_renditions(self, force=False):
         """Make the public files (only those missing unless `force`) and forget stale ones."""
