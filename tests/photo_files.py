@@ -88,7 +88,7 @@ def encode(image, image_format="JPEG", **options):
     return buffer.getvalue()
 
 
-def jpeg(size=(1600, 900), **options):
+def jpeg(size=(800, 450), **options):
     return encode(two_colour(size), "JPEG", quality=85, **options)
 
 

@@ -180,7 +180,7 @@ REJECTED = {
                       "drawing.jpg", "SVG drawing"),
     "html": (lambda: b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>",
              "page.jpg", "web page"),
-    "truncated": (lambda: photo_files.jpeg()[:5000], "cut.jpg", "damaged"),
+    "truncated": (lambda: photo_files.jpeg()[:-600], "cut.jpg", "damaged"),
     "corrupt": (lambda: b"\xff\xd8\xff\xe0" + bytes(range(256)) * 20, "noise.jpg", "damaged"),
     "tiff": (lambda: photo_files.encode(Image.new("RGB", (50, 50)), "TIFF"), "scan.tif",
              "TIFF files are not accepted"),
@@ -307,7 +307,7 @@ def test_no_gps_exif_xmp_or_iptc_survives_in_any_public_rendition():
     original = Image.open(photo.image.path)
     assert original.getexif().get_ifd(0x8825)  # the test file really carries GPS
     files = rendition_files(photo)
-    assert len(files) == 2 * 4 + 3
+    assert len(files) == 2 * 2 + 3  # 480 and 800 wide in WebP and JPEG, and three crops
     for name, data in files.items():
         image = Image.open(io.BytesIO(data))
         assert not image.getexif(), name
@@ -500,3 +500,15 @@ def test_rebuild_renditions_reports_a_missing_original_and_goes_on():
     assert f"photo {broken.pk}" in stderr.getvalue()
     fine.refresh_from_db()
     assert fine.renditions["sources"]["jpeg"]
+
+
+def test_demo_photos_have_renditions_and_credits_read_from_iptc(settings):
+    settings.DEBUG = False
+    call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
+    glacier = ImageCredit.objects.get(reference_id="GLX-88213")
+    assert glacier.photographer == "Inés Varga"  # written into the demo JPEG as IPTC IIM
+    assert glacier.credit_line == "POLAR IMAGES/Inés Varga/Sorbrae Field Station/Pool"
+    assert glacier.special_instructions.startswith("POOL PHOTO")
+    for photo in ImageCredit.objects.all():
+        assert [entry[1] for entry in photo.renditions["sources"]["webp"]] == [480, 800, 1200, 1600]
+        assert all(crop["width"] == 1200 for crop in photo.crops())
