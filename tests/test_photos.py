@@ -511,4 +511,5 @@ def test_demo_photos_have_renditions_and_credits_read_from_iptc(settings):
     assert glacier.special_instructions.startswith("POOL PHOTO")
     for photo in ImageCredit.objects.all():
         assert [entry[1] for entry in photo.renditions["sources"]["webp"]] == [480, 800, 1200, 1600]
-        assert all(crop["width"] == 1200 for crop in photo.crops())
+        sizes = [(crop["width"], crop["height"]) for crop in photo.crops()]
+        assert sizes == [(1200, 675), (1200, 900), (1000, 1000)]  # 1600 × 1000, never upscaled
