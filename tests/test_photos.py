@@ -513,3 +513,16 @@ def test_demo_photos_have_renditions_and_credits_read_from_iptc(settings):
         assert [entry[1] for entry in photo.renditions["sources"]["webp"]] == [480, 800, 1200, 1600]
         sizes = [(crop["width"], crop["height"]) for crop in photo.crops()]
         assert sizes == [(1200, 675), (1200, 900), (1000, 1000)]  # 1600 × 1000, never upscaled
+
+
+def test_rebuild_renditions_moves_an_old_public_original_out_of_media():
+    photo = make_photo()
+    public = Path(settings.MEDIA_ROOT) / photo.image.name
+    public.parent.mkdir(parents=True, exist_ok=True)
+    Path(photo.image.path).rename(public)
+    ImageCredit.objects.filter(pk=photo.pk).update(renditions={}, content_hash="")
+    call_command("rebuild_renditions", "--missing", stdout=io.StringIO())
+    photo.refresh_from_db()
+    assert not public.exists()
+    assert Path(photo.image.path).exists()
+    assert photo.content_hash and photo.renditions["sources"]["jpeg"]

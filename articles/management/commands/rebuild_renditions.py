@@ -1,3 +1,4 @@
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         try:
             for photo in tqdm(photos, desc="Renditions", unit="photo"):
                 try:
+                    self.adopt_public_original(photo)
                     photo.make_renditions(force=not missing)
                 except OSError as error:  # a missing or unreadable original: report, go on
                     failed.append(f"photo {photo.pk} ({photo.image.name}): {error}")
@@ -50,6 +52,20 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Rebuilt the renditions of {done} photo(s)."))
         if failed:
             raise CommandError(f"{len(failed)} photo(s) could not be rebuilt; see above.")
+
+    @staticmethod
+    def adopt_public_original(photo):
+        """Move an original uploaded before originals were private out of public media."""
+        name = photo.image.name
+        if photo.image.storage.exists(name) or not default_storage.exists(name):
+            return
+        with default_storage.open(name) as public_copy:
+            photo.image.storage.save(name, public_copy)
+        default_storage.delete(name)
+        photo.read_original()
+        ImageCredit.objects.filter(pk=photo.pk).update(
+            content_hash=photo.content_hash, width=photo.width, height=photo.height
+        )
 
     @staticmethod
     def needs_rebuild(photo):
