@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.core.files.uploadedfile import UploadedFile
+from django.db import models
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404
 from django.urls import path, reverse
@@ -24,8 +25,13 @@ def thumbnail(image, size=80):
     )
 
 
+# Logos and author photos are published as uploaded: check them and strip their metadata.
+CHECKED_IMAGE_UPLOADS = {models.ImageField: {"form_class": images.MetadataFreeUploadField}}
+
+
 @admin.register(Publisher)
 class PublisherAdmin(admin.ModelAdmin):
+    formfield_overrides = CHECKED_IMAGE_UPLOADS
     fieldsets = [
         (None, {"fields": ["name", "logo", "site_url", "licensing_email"]}),
         (
@@ -62,6 +68,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
+    formfield_overrides = CHECKED_IMAGE_UPLOADS
     list_display = ["photo_thumbnail", "name", "job_title", "affiliation", "tips_email", "user"]
     list_display_links = ["photo_thumbnail", "name"]
     search_fields = ["name", "job_title", "affiliation", "social_handle", "tips_email"]

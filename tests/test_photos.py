@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from PIL import Image
 
-from articles.models import ImageCredit
+from articles.models import Author, ImageCredit
 from tests import photo_files
 from tests.factories import make_article, make_photo
 
@@ -526,3 +526,30 @@ def test_rebuild_renditions_moves_an_old_public_original_out_of_media():
     assert not public.exists()
     assert Path(photo.image.path).exists()
     assert photo.content_hash and photo.renditions["sources"]["jpeg"]
+
+
+def test_author_photos_are_checked_and_stripped_of_gps(desk, superuser):
+    desk.force_login(superuser)
+    data = {
+        "name": "Ana Field",
+        "slug": "ana-field",
+        "social_network": "x",
+        "job_title": "",
+        "bio": "",
+        "affiliation": "",
+        "social_handle": "",
+        "social_url": "",
+        "tips_email": "",
+    }
+    svg = SimpleUploadedFile("me.svg", b'<svg xmlns="http://www.w3.org/2000/svg"/>')
+    response = desk.post(reverse("admin:articles_author_add"), data | {"photo": svg})
+    assert "SVG drawing" in response.content.decode()
+
+    selfie = photo_files.jpeg((300, 200), exif=photo_files.gps_exif(orientation=6))
+    photo = SimpleUploadedFile("me.jpg", selfie)
+    response = desk.post(reverse("admin:articles_author_add"), data | {"photo": photo})
+    assert response.status_code == 302
+    stored = default_storage.open(Author.objects.get(slug="ana-field").photo.name).read()
+    image = Image.open(io.BytesIO(stored))
+    assert image.size == (200, 300)  # turned upright
+    assert not image.getexif() and b"SpyCam" not in stored
