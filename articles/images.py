@@ -184,8 +184,6 @@ def _too_many_pixels(image):
 class PhotoUploadField(forms.ImageField):
     """The admin's photo upload: every check in check_upload(), with a message for each."""
 
-    default_error_messages = {"invalid_image": ""}
-
     def to_python(self, data):
         uploaded = forms.FileField.to_python(self, data)
         if uploaded is None:
@@ -442,6 +440,8 @@ def _clean(image, keep_alpha):
     """Pixels only: no EXIF, IPTC, XMP or comments; the colour profile alone is kept."""
     has_alpha = image.mode in {"RGBA", "LA", "PA"} or "transparency" in image.info
     icc_profile = image.info.get("icc_profile")
+    if image.mode in {"I", "I;16", "I;16B", "I;16L"}:  # 16-bit greyscale PNG: scale, not clip
+        image = image.convert("I").point(lambda value: value / 256).convert("L")
     if has_alpha and keep_alpha:
         image = image.convert("RGBA")
     elif has_alpha:

@@ -553,3 +553,33 @@ def test_author_photos_are_checked_and_stripped_of_gps(desk, superuser):
     image = Image.open(io.BytesIO(stored))
     assert image.size == (200, 300)  # turned upright
     assert not image.getexif() and b"SpyCam" not in stored
+
+
+def _sixteen_bit_grey():
+    image = Image.new("I;16", (256, 64))
+    image.putdata([x * 256 for _y in range(64) for x in range(256)])
+    return image
+
+
+@pytest.mark.parametrize(
+    ("make_image", "image_format", "name"),
+    [
+        (lambda: Image.new("1", (300, 200)), "PNG", "bw.png"),
+        (lambda: Image.new("LA", (300, 200), (90, 128)), "PNG", "grey-alpha.png"),
+        (lambda: Image.new("P", (300, 200)), "GIF", "palette.gif"),
+        (lambda: Image.new("RGBA", (300, 200), (0, 0, 0, 0)), "WEBP", "clear.webp"),
+        (lambda: Image.new("CMYK", (300, 200), (0, 255, 255, 0)), "JPEG", "print.jpg"),
+        (_sixteen_bit_grey, "PNG", "deep.png"),
+    ],
+)
+def test_every_accepted_kind_of_image_gets_renditions(desk, make_image, image_format, name):
+    response = upload(desk, photo_files.encode(make_image(), image_format), name=name)
+    assert response.status_code == 302
+    photo = ImageCredit.objects.get()
+    jpeg_name = photo.renditions["sources"]["jpeg"][-1][0]
+    rendition = Image.open(default_storage.open(jpeg_name))
+    assert rendition.mode == "RGB"
+    if name == "deep.png":  # 16-bit grey is scaled to 8 bits, not clipped to white
+        assert 100 < rendition.getpixel((rendition.width // 2, 10))[0] < 160
+    if name == "print.jpg":
+        assert rendition.getpixel((5, 5))[0] > 200 > rendition.getpixel((5, 5))[1]  # red
