@@ -87,6 +87,29 @@ def originals_storage():
 # --- Checking an upload ---------------------------------------------------------------------
 
 
+# Kinds of file editors often try, recognised by their first bytes, so the message can say what
+# they are. None of them is ever handed to an image decoder.
+OTHER_FORMATS = [
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+    (b"BM", "BMP"),
+    (b"%PDF", "PDF"),
+    (b"8BPS", "Photoshop (PSD)"),
+    (b"\x00\x00\x00\x0cjP  ", "JPEG 2000"),
+]
+HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"mif1", b"msf1", b"avif")
+
+
+def _what_else(head):
+    """A name for a file Pillow will not open for us, or None."""
+    if head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS:
+        return "AVIF" if head[8:12] == b"avif" else "HEIC"
+    for magic, name in OTHER_FORMATS:
+        if head.startswith(magic):
+            return name
+    return None
+
+
 def _sniff_markup(head):
     """SVG and HTML are text; say what they are rather than 'not an image'."""
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
@@ -95,6 +118,13 @@ def _sniff_markup(head):
     if text.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<script", b"<?xml")):
         return _("This is a web page or XML document, not a photo.")
     return None
+
+
+def _open_accepted(file):
+    """Open with the decoders of the accepted formats only: no other parser sees the bytes."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        return Image.open(file, formats=list(ACCEPTED_FORMATS))
 
 
 def check_upload(uploaded):
@@ -110,11 +140,6 @@ def check_upload(uploaded):
             code="too_large",
             params={"size": filesizeformat(uploaded.size), "limit": filesizeformat(limit)},
         )
-    uploaded.seek(0)
-    head = uploaded.read(1024)
-    uploaded.seek(0)
-    if markup := _sniff_markup(head):
-        raise forms.ValidationError(markup, code="markup")
     not_an_image = forms.ValidationError(
         _(
             "This file is damaged or is not a photo we can read. "
@@ -123,19 +148,23 @@ def check_upload(uploaded):
         code="invalid_image",
     )
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            image = Image.open(uploaded)
+        uploaded.seek(0)
+        image = _open_accepted(uploaded)
     except Image.DecompressionBombError:
         raise _too_many_pixels(None) from None
     except Exception:  # Pillow raises many kinds of error for a bad file.
+        uploaded.seek(0)
+        head = uploaded.read(1024)
+        uploaded.seek(0)
+        if markup := _sniff_markup(head):
+            raise forms.ValidationError(markup, code="markup") from None
+        if other := _what_else(head):
+            raise forms.ValidationError(
+                _("%(format)s files are not accepted. Save the photo as JPEG and upload that."),
+                code="format",
+                params={"format": other},
+            ) from None
         raise not_an_image from None
-    if image.format not in ACCEPTED_FORMATS:
-        raise forms.ValidationError(
-            _("%(format)s files are not accepted. Upload a JPEG, PNG, WebP or GIF image."),
-            code="format",
-            params={"format": image.format or _("These")},
-        )
     label, extensions = ACCEPTED_FORMATS[image.format]
     extension = os.path.splitext(uploaded.name or "")[1].lower()
     if extension not in extensions:
@@ -156,7 +185,7 @@ def check_upload(uploaded):
     try:
         image.verify()  # checksums (PNG) and structure
         uploaded.seek(0)
-        with Image.open(uploaded) as image:
+        with _open_accepted(uploaded) as image:
             image.load()  # a truncated file fails here
     except Exception:
         raise not_an_image from None
@@ -399,10 +428,8 @@ class Original:
 def open_upright(file):
     """The decoded first frame, turned by its EXIF orientation."""
     file.seek(0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        image = Image.open(file)
-        image.load()
+    image = _open_accepted(file)
+    image.load()
     return image, ImageOps.exif_transpose(image)
 
 

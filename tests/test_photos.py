@@ -184,6 +184,10 @@ REJECTED = {
     "corrupt": (lambda: b"\xff\xd8\xff\xe0" + bytes(range(256)) * 20, "noise.jpg", "damaged"),
     "tiff": (lambda: photo_files.encode(Image.new("RGB", (50, 50)), "TIFF"), "scan.tif",
              "TIFF files are not accepted"),
+    "heic": (lambda: b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(64),
+             "IMG_0001.heic", "HEIC files are not accepted"),
+    "bmp": (lambda: photo_files.encode(Image.new("RGB", (50, 50)), "BMP"), "scan.bmp",
+            "BMP files are not accepted"),
     "decompression bomb": (lambda: photo_files.png_claiming_size(10_000, 8_000), "bomb.png",
                            "10000 × 8000 pixels (80.0 MP); the limit is 50 MP"),
     "pillow's own bomb limit": (lambda: photo_files.png_claiming_size(60_000, 60_000),
@@ -583,3 +587,10 @@ def test_every_accepted_kind_of_image_gets_renditions(desk, make_image, image_fo
         assert 100 < rendition.getpixel((rendition.width // 2, 10))[0] < 160
     if name == "print.jpg":
         assert rendition.getpixel((5, 5))[0] > 200 > rendition.getpixel((5, 5))[1]  # red
+
+
+def test_a_photo_whose_metadata_mentions_svg_is_still_a_photo(desk):
+    content = photo_files.jpeg(comment=b'<svg onload="alert(1)">', xmp=photo_files.xmp_packet())
+    assert upload(desk, content).status_code == 302
+    photo = ImageCredit.objects.get()
+    assert all(b"<svg" not in data for data in rendition_files(photo).values())
