@@ -164,6 +164,7 @@ class ImageCreditAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     readonly_fields = [
         "focal_point_picker",
+        "crop_previews",
         "credit_line",
         "width",
         "height",
@@ -175,7 +176,7 @@ class ImageCreditAdmin(admin.ModelAdmin):
         (None, {"fields": ["image", "upload_anyway", "alt_text", "caption"]}),
         (
             _("Focal point (the part every crop keeps)"),
-            {"fields": ["focal_point_picker", "focal_x", "focal_y"]},
+            {"fields": ["focal_point_picker", "focal_x", "focal_y", "crop_previews"]},
         ),
         (
             _("Credit"),
@@ -248,6 +249,19 @@ class ImageCreditAdmin(admin.ModelAdmin):
             '<p class="help">{}</p>',
             responsive_image(photo, sizes="480px", alt=photo.alt_text),
             _("Click on what matters most in the photo: crops keep it in view."),
+        )
+
+    @admin.display(description=_("crops"))
+    def crop_previews(self, photo):
+        """The crops for social cards and search engines, as saved (save to see a new point)."""
+        crops = photo.crops() if photo.pk else []
+        if not crops:
+            return "—"
+        return format_html_join(
+            "",
+            '<figure class="crop-preview"><img src="{}" srcset="{} {}w" sizes="160px" '
+            'width="{}" height="{}" alt="" loading="lazy"><figcaption>{}</figcaption></figure>',
+            ((c["url"], c["url"], c["width"], c["width"], c["height"], c["ratio"]) for c in crops),
         )
 
     @admin.display(description=_("original"))

@@ -466,6 +466,7 @@ def test_photo_page_lists_the_articles_that_use_it_and_its_private_fields(desk):
     assert "Harbour story" in html and "Unrelated story" not in html
     assert "HANDOUT NOTE" in html and "RTX1" in html
     assert "data-focal-picker" in html and "/static/js/focal-point." in html
+    assert all(crop["url"] in html for crop in photo.crops())
     assert "<script>" not in html.split("</head>")[1]  # no inline scripts for the picker
 
 
