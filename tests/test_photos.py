@@ -595,3 +595,18 @@ def test_a_photo_whose_metadata_mentions_svg_is_still_a_photo(desk):
     assert upload(desk, content).status_code == 302
     photo = ImageCredit.objects.get()
     assert all(b"<svg" not in data for data in rendition_files(photo).values())
+
+
+def test_article_admin_shows_lead_photos_from_their_renditions(desk):
+    article = make_article(lead_photo=make_photo())
+    listing = desk.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert [tag for tag in img_tags(listing) if "admin-thumbnail" in tag and "srcset=" in tag]
+    page = desk.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    assert [tag for tag in img_tags(page) if "admin-preview" in tag and "/renditions/" in tag]
+
+
+def test_the_upload_form_offers_only_accepted_files(desk):
+    html = desk.get(reverse(ADD_URL)).content.decode()
+    accept = re.search(r'<input type="file" name="image" accept="([^"]+)"', html).group(1)
+    assert ".webp" in accept and "image/jpeg" in accept and "svg" not in accept
+    assert "Save the photo first" in html
