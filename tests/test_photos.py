@@ -58,6 +58,12 @@ def rendition_files(photo):
     return {name: default_storage.open(name).read() for name in names}
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The personas' passwords need no strength here; hashing them cost more than the tests."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def desk(client, editor):
     client.force_login(editor)
