@@ -9,6 +9,7 @@ WebP and JPEG, at a few widths and in three crops around the photo's focal point
 
 import hashlib
 import io
+import math
 import os
 import warnings
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ ACCEPT_ATTRIBUTE = ",".join(
 )
 CROP_RATIOS = {"16:9": Fraction(16, 9), "4:3": Fraction(4, 3), "1:1": Fraction(1, 1)}
 CROP_WIDTH = 1200  # what Google and the social networks ask for; never upscaled
+ORIENTATION_TAG = 0x0112
 
 
 def max_upload_bytes():
@@ -186,7 +188,8 @@ def check_upload(uploaded):
         image.verify()  # checksums (PNG) and structure
         uploaded.seek(0)
         with _open_accepted(uploaded) as image:
-            image.load()  # a truncated file fails here
+            _decode_smaller(image, 1, 1)  # every byte is still read: truncation still shows
+            image.load()  # a truncated or damaged file fails here
     except Exception:
         raise not_an_image from None
     finally:
@@ -425,20 +428,44 @@ class Original:
     metadata: dict = field(default_factory=dict)
 
 
-def open_upright(file):
-    """The decoded first frame, turned by its EXIF orientation."""
+def upright_size(image):
+    """Width and height once turned by the EXIF orientation, read from the header alone."""
+    orientation = image.getexif().get(ORIENTATION_TAG, 1)
+    return tuple(reversed(image.size)) if orientation in {5, 6, 7, 8} else image.size
+
+
+def _decode_smaller(image, width, short_side):
+    """Let libjpeg decode at 1/2, 1/4 or 1/8 scale when the result still has `width` (upright)
+    and `short_side` pixels: several times faster on a 24-megapixel wire photo."""
+    if image.format != "JPEG":
+        return
+    upright_width, _height = upright_size(image)
+    short = min(image.size)
+    for scale in (8, 4, 2):
+        if upright_width / scale >= width and short / scale >= short_side:
+            image.draft(None, (math.ceil(image.width / scale), math.ceil(image.height / scale)))
+            return
+
+
+def open_upright(file, width=None, short_side=None):
+    """The decoded first frame, turned by its EXIF orientation; optionally decoded smaller, as
+    long as it keeps at least `width` and `short_side` pixels."""
     file.seek(0)
     image = _open_accepted(file)
+    if width:
+        _decode_smaller(image, width, short_side or 1)
     image.load()
     return image, ImageOps.exif_transpose(image)
 
 
 def inspect_original(file):
-    """Hash, upright size and metadata of an original (the file is left at its start)."""
+    """Hash, upright size and metadata of an original, without decoding its pixels."""
     digest = content_hash(file)
-    image, upright = open_upright(file)
+    image = _open_accepted(file)
+    width, height = upright_size(image)
+    metadata = read_metadata(image)
     file.seek(0)
-    return Original(digest, upright.width, upright.height, read_metadata(image))
+    return Original(digest, width, height, metadata)
 
 
 # --- Renditions -----------------------------------------------------------------------------
@@ -492,18 +519,20 @@ def _encode(image, image_format):
 
 
 def _resizer(upright):
-    """resize(width): the upright image at that width, each size made once, from the next
-    larger size already made when it is at least twice as wide (much faster, just as sharp)."""
-    made = {upright.width: upright}
+    """resize(width, height): the upright image at that size, each size made once, from the
+    smallest size already made that is at least twice as wide (much faster, just as sharp)."""
+    made = {}
 
-    def resize(width):
+    def resize(width, height):
+        if (width, height) == upright.size:
+            return upright
         if width not in made:
             source = min(
-                (image for w, image in made.items() if w >= 2 * width or w == upright.width),
+                (image for image in made.values() if image.width >= 2 * width),
                 key=lambda image: image.width,
+                default=upright,
             )
-            height = max(1, round(upright.height * width / upright.width))
-            made[width] = source.resize((width, height), Image.Resampling.LANCZOS)
+            made[width] = source.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=2.0)
         return made[width]
 
     return resize
@@ -518,8 +547,11 @@ class Plan:
 
 
 def plan_renditions(photo, upright):
+    """Files to make from `upright` (possibly decoded smaller than the original, never smaller
+    than any file needs); sizes are planned from the original's own width and height."""
     key = f"{photo.content_hash[:16]}"
     folder = f"renditions/{photo.pk}"
+    width, height = photo.width or upright.width, photo.height or upright.height
     record = {
         "version": RENDITION_VERSION,
         "widths": settings.PHOTO_RENDITION_WIDTHS,
@@ -528,24 +560,29 @@ def plan_renditions(photo, upright):
     }
     makers = {}
     resize = _resizer(upright)
-    for width in sorted(rendition_widths(upright.width), reverse=True):
-        height = max(1, round(upright.height * width / upright.width))
+    for target in sorted(rendition_widths(width), reverse=True):  # large first: see _resizer
+        target_height = max(1, round(height * target / width))
         for image_format, extension in (("webp", "webp"), ("jpeg", "jpg")):
-            name = f"{folder}/{key}-{width}w.{extension}"
-            record["sources"][image_format].append([name, width, height])
-            makers[name] = lambda w=width, f=image_format: _encode(resize(w), f)
+            name = f"{folder}/{key}-{target}w.{extension}"
+            record["sources"][image_format].append([name, target, target_height])
+            makers[name] = lambda w=target, h=target_height, f=image_format: _encode(
+                resize(w, h), f
+            )
     for entries in record["sources"].values():
         entries.sort(key=lambda entry: entry[1])
+    scale = upright.width / width
     focal = f"{round(photo.focal_x * 100)}-{round(photo.focal_y * 100)}"
     for label, ratio in CROP_RATIOS.items():
-        box = focal_crop_box(upright.width, upright.height, ratio, photo.focal_x, photo.focal_y)
+        box = focal_crop_box(width, height, ratio, photo.focal_x, photo.focal_y)
         crop_width = min(CROP_WIDTH, box[2] - box[0])
         crop_height = max(1, round(crop_width / ratio))
         slug = label.replace(":", "x")
         name = f"{folder}/{key}-{slug}-f{focal}-{crop_width}w.jpg"
         record["crops"][label] = [name, crop_width, crop_height]
-        makers[name] = lambda b=box, w=crop_width, h=crop_height: _encode(
-            upright.crop(b).resize((w, h), Image.Resampling.LANCZOS), "jpeg"
+        left, top, right, bottom = (round(edge * scale) for edge in box)
+        scaled_box = (left, top, min(right, upright.width), min(bottom, upright.height))
+        makers[name] = lambda b=scaled_box, w=crop_width, h=crop_height: _encode(
+            upright.crop(b).resize((w, h), Image.Resampling.LANCZOS, reducing_gap=2.0), "jpeg"
         )
     return Plan(record, makers)
 
@@ -561,8 +598,10 @@ def build_renditions(photo, force=False):
     Names depend on the content hash, width and focal point, so a file made once is reused
     until one of those changes; `force` makes every file again under the same names.
     """
+    needed_width = min(max(settings.PHOTO_RENDITION_WIDTHS), photo.width or 0)
+    needed_short_side = min(CROP_WIDTH, photo.width or 0, photo.height or 0)
     with photo.image.open("rb") as file:
-        _image, upright = open_upright(file)
+        _image, upright = open_upright(file, needed_width, needed_short_side)
     plan = plan_renditions(photo, upright)
     for name, make in plan.makers.items():
         if default_storage.exists(name):

@@ -616,3 +616,21 @@ def test_the_upload_form_offers_only_accepted_files(desk):
     accept = re.search(r'<input type="file" name="image" accept="([^"]+)"', html).group(1)
     assert ".webp" in accept and "image/jpeg" in accept and "svg" not in accept
     assert "Save the photo first" in html
+
+
+def test_a_large_jpeg_decoded_at_reduced_scale_still_gets_full_size_files():
+    sideways = photo_files.encode(
+        photo_files.two_colour((2700, 4000)), "JPEG", exif=photo_files.gps_exif(orientation=8)
+    )
+    photo = stored_photo(sideways, name="big.jpg")
+    assert (photo.width, photo.height) == (4000, 2700)
+    for name, width, height in photo.renditions["sources"]["jpeg"]:
+        assert Image.open(default_storage.open(name)).size == (width, height)
+    assert [entry[1] for entry in photo.renditions["sources"]["jpeg"]] == [480, 800, 1200, 1600]
+    sizes = [(crop["width"], crop["height"]) for crop in photo.crops()]
+    assert sizes == [(1200, 675), (1200, 900), (1200, 1200)]
+    square = Image.open(default_storage.open(photo.renditions["crops"]["1:1"][0])).convert("RGB")
+    assert square.size == (1200, 1200)
+    # Orientation 8: the file's left (red) half is the picture's bottom once turned upright.
+    top, bottom = square.getpixel((600, 300)), square.getpixel((600, 900))
+    assert top[2] > 150 > top[0] and bottom[0] > 150 > bottom[2]
