@@ -367,21 +367,24 @@ def _xmp_value(descriptions, qualified):
     return ""
 
 
+def _parse_xmp(packet):
+    """The packet's XML root, or None. Tries the whole packet, then the part from its first
+    element (some writers put bytes before it), parsed with entity expansion forbidden."""
+    first_element = packet.find(b"<", packet.find(b"?>") + 2 if packet.startswith(b"<?") else 0)
+    for xml in (packet, packet[first_element:].rstrip(b"\x00 \r\n\t")):
+        try:
+            return ElementTree.fromstring(xml)
+        except Exception:  # noqa: S112 - a damaged or hostile packet is skipped, never fatal
+            continue
+    return None
+
+
 def read_xmp(image):
     packet = _xmp_packet(image)
-    if not packet:
+    root = _parse_xmp(packet) if packet else None
+    if root is None:
         return {}
-    start, end = packet.find(b"<x:xmpmeta"), packet.rfind(b"</x:xmpmeta>")
-    if start == -1:
-        start, end = packet.find(b"<rdf:RDF"), packet.rfind(b"</rdf:RDF>") + len(b"</rdf:RDF")
-    else:
-        end += len(b"</x:xmpmeta")
-    try:
-        root = ElementTree.fromstring(packet[start : end + 1])
-    except Exception:  # a damaged or hostile packet is ignored, never fatal
-        return {}
-    descriptions = root.iter(f"{{{NS['rdf']}}}Description")
-    descriptions = list(descriptions)
+    descriptions = list(root.iter(f"{{{NS['rdf']}}}Description"))
     values = {}
     for name, properties in XMP_FIELDS.items():
         for qualified in properties:

@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
@@ -266,6 +266,10 @@ class ImageCredit(models.Model):
         super().save(*args, **kwargs)
         if self.image and (self._rendition_inputs() != saved_state or self.renditions_outdated):
             self.make_renditions()
+        replaced = saved_state and saved_state[0] and saved_state[0] != self.image.name
+        if replaced:
+            storage, old_name = self.image.storage, saved_state[0]
+            transaction.on_commit(lambda: storage.delete(old_name))
         self._saved_state = self._rendition_inputs()
 
     @property
@@ -316,7 +320,9 @@ class ImageCredit(models.Model):
         stale = images.rendition_names(self.renditions)
         self.renditions = images.build_renditions(self, force=force)
         ImageCredit.objects.filter(pk=self.pk).update(renditions=self.renditions)
-        images.delete_renditions(stale - images.rendition_names(self.renditions))
+        # Old files go only once the new names are committed: a page never points at nothing.
+        stale -= images.rendition_names(self.renditions)
+        transaction.on_commit(lambda: images.delete_renditions(stale))
 
     def sources(self, image_format):
         """[(url, width, height), ...] of one format's renditions, narrowest first."""
@@ -472,6 +478,12 @@ class Byline(models.Model):
 @receiver(post_delete, sender=ImageCredit)
 def delete_photo_files(sender, instance, **kwargs):
     """A deleted photo takes its private original and its public renditions with it."""
-    images.delete_renditions(images.rendition_names(instance.renditions))
-    if instance.image:
-        instance.image.storage.delete(instance.image.name)
+    names = images.rendition_names(instance.renditions)
+    storage, original = instance.image.storage, instance.image.name
+
+    def delete_files():
+        images.delete_renditions(names)
+        if original:
+            storage.delete(original)
+
+    transaction.on_commit(delete_files)

@@ -327,7 +327,9 @@ def test_no_gps_exif_xmp_or_iptc_survives_in_any_public_rendition():
             assert secret not in data, (name, secret)
 
 
-def test_crops_are_the_three_shapes_google_asks_for_around_the_focal_point():
+def test_crops_are_the_three_shapes_google_asks_for_around_the_focal_point(
+    django_capture_on_commit_callbacks,
+):
     photo = stored_photo(photo_files.jpeg((1600, 900)), caption="Two colours")
     crops = photo.crops()
     assert [crop["ratio"] for crop in crops] == ["16:9", "4:3", "1:1"]
@@ -346,7 +348,8 @@ def test_crops_are_the_three_shapes_google_asks_for_around_the_focal_point():
 
     old_square = photo.crops()[2]["url"]
     photo.focal_x = 0.95
-    photo.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        photo.save()
     red, _green, blue = square_centre_colour()
     assert blue > 150 > red
     assert photo.crops()[2]["url"] != old_square  # a new URL, so caches never serve the old crop
@@ -371,11 +374,12 @@ def test_renditions_are_made_once_and_keep_their_urls_when_the_caption_changes()
     assert default_storage.get_modified_time(name) == made_at
 
 
-def test_deleting_a_photo_deletes_its_files():
+def test_deleting_a_photo_deletes_its_files(django_capture_on_commit_callbacks):
     photo = stored_photo(photo_files.jpeg((900, 600)))
     names = list(rendition_files(photo))
     original = Path(photo.image.path)
-    photo.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        photo.delete()
     assert not original.exists()
     assert not any(default_storage.exists(name) for name in names)
 
@@ -634,3 +638,30 @@ def test_a_large_jpeg_decoded_at_reduced_scale_still_gets_full_size_files():
     # Orientation 8: the file's left (red) half is the picture's bottom once turned upright.
     top, bottom = square.getpixel((600, 300)), square.getpixel((600, 900))
     assert top[2] > 150 > top[0] and bottom[0] > 150 > bottom[2]
+
+
+def test_replacing_the_file_keeps_the_editors_fields_and_drops_the_old_files(
+    django_capture_on_commit_callbacks,
+):
+    photo = stored_photo(photo_files.jpeg((900, 600)), caption="Edited by the desk")
+    old_original, old_names = Path(photo.image.path), set(rendition_files(photo))
+    new_file = photo_files.with_iim(
+        photo_files.jpeg((1000, 700)), photo_files.iim([((2, 120), "From the file")])
+    )
+    photo.image = SimpleUploadedFile("second.jpg", new_file)
+    with django_capture_on_commit_callbacks(execute=True):
+        photo.save()
+    assert photo.caption == "Edited by the desk"
+    assert (photo.width, photo.height) == (1000, 700)
+    assert not old_original.exists() and Path(photo.image.path).exists()
+    assert not any(default_storage.exists(name) for name in old_names)
+    assert all(default_storage.exists(name) for name in rendition_files(photo))
+
+
+def test_a_bare_rdf_packet_without_the_xmpmeta_wrapper_is_read():
+    bare = (
+        b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        b'<rdf:Description xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" '
+        b'photoshop:Credit="KYODO"/></rdf:RDF>'
+    )
+    assert stored_photo(photo_files.jpeg(xmp=bare)).agency == "KYODO"
