@@ -231,7 +231,10 @@ class PhotoUploadField(forms.ImageField):
 
 class MetadataFreeUploadField(PhotoUploadField):
     """For images published as uploaded (author photos, the logo): checked like photos, then
-    re-encoded upright with no EXIF, IPTC or XMP, so no GPS position ever reaches the site."""
+    re-encoded upright with no EXIF, IPTC or XMP, so no GPS position ever reaches the site,
+    and no larger than they are ever shown (a phone's 12-megapixel selfie becomes 480 px)."""
+
+    max_size = (1200, 480)
 
     def to_python(self, data):
         uploaded = super().to_python(data)
@@ -239,6 +242,7 @@ class MetadataFreeUploadField(PhotoUploadField):
             return None
         _image, upright = open_upright(uploaded)
         image_format = _image.format
+        upright.thumbnail(self.max_size, Image.Resampling.LANCZOS)
         buffer = io.BytesIO()
         clean = _clean(upright, keep_alpha=image_format != "JPEG")
         options = {"JPEG": {"quality": 90}, "WEBP": {"quality": 90}}.get(image_format, {})

@@ -560,13 +560,13 @@ def test_author_photos_are_checked_and_stripped_of_gps(desk, superuser):
     response = desk.post(reverse("admin:articles_author_add"), data | {"photo": svg})
     assert "SVG drawing" in response.content.decode()
 
-    selfie = photo_files.jpeg((300, 200), exif=photo_files.gps_exif(orientation=6))
+    selfie = photo_files.jpeg((1500, 1000), exif=photo_files.gps_exif(orientation=6))
     photo = SimpleUploadedFile("me.jpg", selfie)
     response = desk.post(reverse("admin:articles_author_add"), data | {"photo": photo})
     assert response.status_code == 302
     stored = default_storage.open(Author.objects.get(slug="ana-field").photo.name).read()
     image = Image.open(io.BytesIO(stored))
-    assert image.size == (200, 300)  # turned upright
+    assert image.size == (320, 480)  # turned upright, and no bigger than it is ever shown
     assert not image.getexif() and b"SpyCam" not in stored
 
 
