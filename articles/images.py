@@ -611,11 +611,13 @@ def build_renditions(photo, force=False):
         _image, upright = open_upright(file, needed_width, needed_short_side)
     plan = plan_renditions(photo, upright)
     for name, make in plan.makers.items():
-        if default_storage.exists(name):
-            if not force:
-                continue
+        exists = default_storage.exists(name)
+        if exists and not force:
+            continue
+        content = ContentFile(make())  # made before the old file goes: the gap is a moment
+        if exists:
             default_storage.delete(name)
-        default_storage.save(name, ContentFile(make()))
+        default_storage.save(name, content)
     return plan.record
 
 
