@@ -150,16 +150,19 @@ PHOTOS = {
     },
     "glacier": {
         "reference_id": "GLX-88213",
-        "caption": "Researchers cross the lower tongue of the Sorbrae glacier to reach a melt gauge.",
         "alt_text": "Two people in red jackets walking across a pale blue glacier.",
-        "agency": "POLAR IMAGES",
-        "photographer": "Ines Varga",
-        "providers": "Sorbrae Field Station",
         "suffix": "Pool",
-        "special_instructions": "POOL PHOTO. EDITORIAL USE ONLY. NO SALES.",
-        "copyright_notice": "© 2026 Polar Images",
         "may_republish": False,
         "palette": ((190, 225, 240), (40, 90, 130)),
+        # Written into the JPEG as IPTC IIM, as an agency does; the upload fills these fields.
+        "iptc": {
+            "caption": "Researchers cross the lower tongue of the Sorbrae glacier to reach a melt gauge.",
+            "agency": "POLAR IMAGES",
+            "photographer": "Inés Varga",
+            "providers": "Sorbrae Field Station",
+            "special_instructions": "POOL PHOTO. EDITORIAL USE ONLY. NO SALES.",
+            "copyright_notice": "© 2026 Polar Images",
+        },
     },
     "market": {
         "reference_id": "CW-0420",

@@ -6,12 +6,12 @@ Guids are tag URIs made from the article's id and creation date, so they survive
 headline or slug and aggregators never show an updated story twice.
 """
 
-import mimetypes
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.files.storage import default_storage
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -45,9 +45,10 @@ def categories(article):
 
 
 def photo_size(photo):
+    """Bytes of the photo's public JPEG, for an enclosure's length (0 if storage cannot say)."""
     try:
-        return photo.image.size
-    except OSError:
+        return default_storage.size(photo.public_rendition["name"])
+    except (OSError, NotImplementedError):
         return 0
 
 
@@ -187,10 +188,9 @@ class ArticleFeed(Feed):
 
     def item_enclosures(self, item):
         photo = item.lead_photo
-        if not photo or not photo.image:
+        if not photo or not photo.public_rendition:
             return []
-        mime_type = mimetypes.guess_type(photo.image.name)[0] or "image/jpeg"
-        return [Enclosure(absolute(photo.image.url), str(photo_size(photo)), mime_type)]
+        return [Enclosure(absolute(photo.public_url), str(photo_size(photo)), "image/jpeg")]
 
     def item_extra_kwargs(self, item):
         photo = item.lead_photo
@@ -198,12 +198,12 @@ class ArticleFeed(Feed):
             "content": item.body,
             "authors": [byline.author.name for byline in item.bylines.all()],
             "photo": {
-                "url": absolute(photo.image.url),
-                "type": mimetypes.guess_type(photo.image.name)[0] or "image/jpeg",
+                "url": absolute(photo.public_url),
+                "type": "image/jpeg",
                 "credit": photo.credit_line,
                 "caption": photo.caption,
             }
-            if photo and photo.image
+            if photo and photo.public_rendition
             else None,
         }
 
@@ -268,8 +268,8 @@ def json_feed(request):
         }
         if article.dek:
             item["summary"] = article.dek
-        if article.lead_photo and article.lead_photo.image:
-            item["image"] = absolute(article.lead_photo.image.url)
+        if article.lead_photo and article.lead_photo.public_url:
+            item["image"] = absolute(article.lead_photo.public_url)
         items.append(item)
     feed = {
         "version": "https://jsonfeed.org/version/1.1",

@@ -2,12 +2,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models
+from django.core.files.storage import default_storage
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
+from articles import images
 from articles.sanitize import sanitize_html
 
 
@@ -207,7 +212,15 @@ class Author(models.Model):
 class ImageCredit(models.Model):
     """A photo and everything needed to credit it the way the agency asks."""
 
-    image = models.ImageField(upload_to="photos/%Y/%m/", width_field="width", height_field="height")
+    image = models.ImageField(
+        upload_to="photos/%Y/%m/",
+        storage=images.originals_storage,
+        help_text=_(
+            "JPEG, PNG, WebP or GIF. Credits written into the file by the agency fill the empty "
+            "fields below. The original is kept private; readers get resized copies without "
+            "the file's metadata."
+        ),
+    )
     width = models.PositiveIntegerField(editable=False, null=True)
     height = models.PositiveIntegerField(editable=False, null=True)
     alt_text = models.CharField(
@@ -252,6 +265,21 @@ class ImageCredit(models.Model):
         default=False,
         help_text=_("Only tick if our rights allow partners to reuse this photo."),
     )
+    focal_x = models.FloatField(
+        _("focal point across"),
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("0 is the left edge, 1 the right. Click the photo to set it."),
+    )
+    focal_y = models.FloatField(
+        _("focal point down"),
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("0 is the top edge, 1 the bottom."),
+    )
+    content_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    # The public files made from the original (see articles/images.py): names and sizes.
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -262,6 +290,23 @@ class ImageCredit(models.Model):
     def __str__(self):
         return self.caption[:80] or self.reference_id or self.image.name
 
+    def save(self, *args, **kwargs):
+        """Read a new original's hash, size and metadata; then make its public renditions."""
+        saved_state = getattr(self, "_saved_state", None)
+        new_image = bool(self.image) and (
+            saved_state is None or self.image.name != saved_state[0] or not self.content_hash
+        )
+        if new_image:
+            self.read_original()
+        super().save(*args, **kwargs)
+        if self.image and (self._rendition_inputs() != saved_state or self.renditions_outdated):
+            self.make_renditions()
+        replaced = saved_state and saved_state[0] and saved_state[0] != self.image.name
+        if replaced:
+            storage, old_name = self.image.storage, saved_state[0]
+            transaction.on_commit(lambda: storage.delete(old_name))
+        self._saved_state = self._rendition_inputs()
+
     @property
     def credit_line(self):
         """The wire credit line: agency, photographer, providers, suffix — or the override."""
@@ -269,6 +314,86 @@ class ImageCredit(models.Model):
             return self.credit_override
         parts = [self.agency, self.photographer, self.providers, self.suffix]
         return "/".join(part.strip() for part in parts if part and part.strip())
+
+    @property
+    def public_rendition(self):
+        """{"name", "url", "width", "height"} of the largest JPEG rendition, or None before any."""
+        jpegs = self.renditions.get("sources", {}).get("jpeg")
+        if not jpegs:
+            return None
+        name, width, height = jpegs[-1]
+        return {"name": name, "url": default_storage.url(name), "width": width, "height": height}
+
+    @property
+    def public_url(self):
+        """The largest JPEG rendition: the photo's address for anything outside an <img>."""
+        rendition = self.public_rendition
+        return rendition["url"] if rendition else ""
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        photo = super().from_db(db, field_names, values, **kwargs)
+        photo._saved_state = photo._rendition_inputs()
+        return photo
+
+    def _rendition_inputs(self):
+        return (self.image.name, self.focal_x, self.focal_y)
+
+    def read_original(self):
+        """Fill the hash, upright size and the fields the editor left empty from the file."""
+        committed = self.image._committed
+        self.image.open("rb")
+        try:
+            original = images.inspect_original(self.image.file)
+        finally:
+            if committed:
+                self.image.close()
+        self.content_hash = original.content_hash
+        self.width, self.height = original.width, original.height
+        for name, value in original.metadata.items():
+            if not getattr(self, name):
+                max_length = self._meta.get_field(name).max_length
+                setattr(self, name, value[:max_length] if max_length else value)
+
+    @property
+    def renditions_outdated(self):
+        return not images.is_current(self.renditions)
+
+    def make_renditions(self, force=False):
+        """Make the public files (only those missing unless `force`) and forget stale ones."""
+        stale = images.rendition_names(self.renditions)
+        self.renditions = images.build_renditions(self, force=force)
+        ImageCredit.objects.filter(pk=self.pk).update(renditions=self.renditions)
+        # Old files go only once the new names are committed: a page never points at nothing.
+        stale -= images.rendition_names(self.renditions)
+        transaction.on_commit(lambda: images.delete_renditions(stale))
+
+    def sources(self, image_format):
+        """[(url, width, height), ...] of one format's renditions, narrowest first."""
+        entries = self.renditions.get("sources", {}).get(image_format, [])
+        return [(default_storage.url(name), width, height) for name, width, height in entries]
+
+    def crops(self):
+        """The photo cut to 16:9, 4:3 and 1:1 around its focal point, up to 1200 px wide, JPEG.
+
+        For structured data and social cards: [{"ratio": "16:9", "url": ..., "width": ...,
+        "height": ...}, ...]. URLs are what the media storage gives: site-relative ("/media/…")
+        with the default filesystem storage, absolute with object storage; build absolute ones
+        with request.build_absolute_uri() or SITE_URL.
+        """
+        crops = self.renditions.get("crops", {})
+        return [
+            {"ratio": ratio, "url": default_storage.url(name), "width": width, "height": height}
+            for ratio in images.CROP_RATIOS
+            if ratio in crops
+            for name, width, height in [crops[ratio]]
+        ]
+
+    def duplicates(self):
+        """Other photos in the library with exactly the same file."""
+        if not self.content_hash:
+            return ImageCredit.objects.none()
+        return ImageCredit.objects.filter(content_hash=self.content_hash).exclude(pk=self.pk)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -527,3 +652,20 @@ class RepublishedArticle(Article):
         proxy = True
         verbose_name = _("most republished article")
         verbose_name_plural = _("most republished articles")
+
+
+# --- photos (issue 4) ---
+
+
+@receiver(post_delete, sender=ImageCredit)
+def delete_photo_files(sender, instance, **kwargs):
+    """A deleted photo takes its private original and its public renditions with it."""
+    names = images.rendition_names(instance.renditions)
+    storage, original = instance.image.storage, instance.image.name
+
+    def delete_files():
+        images.delete_renditions(names)
+        if original:
+            storage.delete(original)
+
+    transaction.on_commit(delete_files)

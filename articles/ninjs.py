@@ -1,7 +1,5 @@
 """A published article as an IPTC ninjs 3.1 news item (https://iptc.org/standards/ninjs/)."""
 
-import mimetypes
-
 from django.conf import settings
 from django.urls import reverse
 
@@ -33,7 +31,7 @@ def _byline_statement(bylines, publisher_name):
 
 def _photo_as_ninjs(photo, name):
     """A photo we may pass on, with its full credit and the agency's note to editors."""
-    image_url = absolute_url(photo.image.url)
+    image_url = absolute_url(photo.public_url)
     item = {
         "uri": image_url,
         "name": name,
@@ -41,12 +39,13 @@ def _photo_as_ninjs(photo, name):
         "type": "picture",
         "renditions": [
             {
-                "name": "original",
-                "href": image_url,
-                "contentType": mimetypes.guess_type(photo.image.name)[0] or "image/jpeg",
-                **({"width": photo.width} if photo.width else {}),
-                **({"height": photo.height} if photo.height else {}),
+                "name": f"jpeg-{width}",
+                "href": absolute_url(url),
+                "contentType": "image/jpeg",
+                "width": width,
+                "height": height,
             }
+            for url, width, height in photo.sources("jpeg")
         ],
     }
     descriptions = []

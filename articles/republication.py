@@ -92,7 +92,15 @@ def republication_context(article, publisher, terms):
         "published_iso": timezone.localtime(article.publish_at).isoformat(timespec="seconds"),
         "logo_url": absolute_url(publisher.logo.url) if publisher.logo else "",
         "body": absolutize_links(article.body, canonical_url),
-        "photos": [{"photo": photo, "url": absolute_url(photo.image.url)} for photo in photos],
+        "photos": [
+            {
+                "photo": photo,
+                "rendition": photo.public_rendition,
+                "url": absolute_url(photo.public_url),
+            }
+            for photo in photos
+            if photo.public_rendition
+        ],
         "photos_omitted": photos_omitted,
         "pixel_url": pixel_url(article),
         # Custom terms have no licence deed: the copy links to our terms page instead.

@@ -33,19 +33,15 @@ def schema_images(photo):
 
     The one place structured data and social cards take images from. Google asks for 16:9, 4:3
     and 1:1 versions of at least 50,000 pixels each: photo renditions (photo.crops()) provide
-    them where they exist; until then, and for a photo without renditions, the original.
+    them; a photo without crops offers its largest public rendition.
     """
-    if photo is None or not photo.image:
+    if photo is None:
         return []
-    versions = photo.crops() if hasattr(photo, "crops") else []
-    if not versions:
+    versions = photo.crops()
+    if not versions and photo.public_rendition:
+        rendition = photo.public_rendition
         versions = [
-            {
-                "ratio": "original",
-                "url": photo.image.url,
-                "width": photo.width,
-                "height": photo.height,
-            }
+            {"ratio": "original"} | {key: rendition[key] for key in ("url", "width", "height")}
         ]
     return [version | {"url": absolute(version["url"])} for version in versions]
 

@@ -216,3 +216,19 @@ REPUBLICATION_EDITING_SCREENS = env_list(
     "REPUBLICATION_EDITING_SCREENS",
     "/wp-admin/,/admin/,/ghost/,/preview/,preview=true,preview_id=,/editor/,/edit/",
 )
+# --- photos (issue 4) ---
+# Uploaded originals keep their metadata (and GPS) and are never served: they live outside
+# MEDIA_ROOT. Readers get renditions on the default storage, at these widths (never upscaled).
+PHOTO_ORIGINALS_ROOT = Path(env_str("PHOTO_ORIGINALS_ROOT", str(VAR_DIR / "originals")))
+PHOTO_MAX_UPLOAD_MB = env_int("PHOTO_MAX_UPLOAD_MB", 25)
+PHOTO_MAX_MEGAPIXELS = env_int("PHOTO_MAX_MEGAPIXELS", 50)
+try:
+    PHOTO_RENDITION_WIDTHS = sorted(
+        {int(width) for width in env_list("PHOTO_RENDITION_WIDTHS", "480,800,1200,1600")}
+    )
+except ValueError:
+    raise ImproperlyConfigured(
+        "PHOTO_RENDITION_WIDTHS must be whole numbers separated by commas, e.g. 480,800,1200."
+    ) from None
+if not PHOTO_RENDITION_WIDTHS or min(PHOTO_RENDITION_WIDTHS) < 16:
+    raise ImproperlyConfigured("PHOTO_RENDITION_WIDTHS needs at least one width of 16 or more.")

@@ -21,9 +21,16 @@ def collected_static():
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Personas log in many times; a deliberately slow hasher only slows the suite."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):
-    """Uploaded files go to a temporary folder, never the developer's var/media."""
+    """Uploaded files go to temporary folders, never the developer's var/media or originals."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PHOTO_ORIGINALS_ROOT = tmp_path / "originals"
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
+        ("articles", "0003_photos"),
         ("articles", "0003_reader_site"),
         ("articles", "0003_republication"),
     ]

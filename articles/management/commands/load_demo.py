@@ -11,7 +11,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 from tqdm import tqdm
 
-from articles import demo_content
+from articles import demo_content, images
 from articles.models import Article, Author, Byline, ImageCredit, Publisher, Section
 
 DEMO_ACCOUNTS = [
@@ -109,11 +109,18 @@ class Command(BaseCommand):
 
         photos = {}
         for key, data in tqdm(demo_content.PHOTOS.items(), desc="Photos", unit="photo"):
-            fields = {name: value for name, value in data.items() if name != "palette"}
+            fields = {
+                name: value for name, value in data.items() if name not in {"palette", "iptc"}
+            }
             photo = ImageCredit.objects.filter(reference_id=data["reference_id"]).first()
             if photo is None:
                 photo = ImageCredit(**fields)
-                photo.image.save(f"{key}.jpg", ContentFile(landscape_jpeg(data["palette"], key)))
+                jpeg = landscape_jpeg(data["palette"], key)
+                if iptc := data.get("iptc"):
+                    datasets = {images.IIM_FIELDS[name][0]: text for name, text in iptc.items()}
+                    jpeg = images.embed_iim(jpeg, datasets)
+                # Saving reads the file's credits and makes the public renditions.
+                photo.image.save(f"{key}.jpg", ContentFile(jpeg))
             photos[key] = photo
 
         now = timezone.now()
