@@ -16,4 +16,7 @@ urlpatterns = [
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("republishing/", views.TermsView.as_view(), name="terms"),
+    path("corrections/", views.CorrectionsView.as_view(), name="corrections"),
+    path("preview/<int:pk>/", views.StaffPreviewView.as_view(), name="preview"),
+    path("preview/shared/<str:token>/", views.PreviewLinkView.as_view(), name="preview-link"),
 ]

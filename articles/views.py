@@ -1,9 +1,14 @@
 from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from articles.models import Article, Author, Publisher, Section
+from articles.models import Article, Author, Correction, PreviewLink, Publisher, Section
 
 
 class PublishedArticlesMixin:
@@ -33,7 +38,7 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_related("tags")
+        return super().get_queryset().prefetch_related("tags", "corrections")
 
     def get_context_data(self, **kwargs):
         terms = self.object.republication_terms(Publisher.for_request(self.request))
@@ -94,3 +99,71 @@ class AuthorView(FilteredListView):
 
 class TermsView(TemplateView):
     template_name = "articles/terms.html"
+
+
+# --- editorial workflow (issue 3) ---
+
+
+class PreviewMixin:
+    """An article as it will look once published, drafts included: never cached, never indexed."""
+
+    template_name = "articles/article_preview.html"
+    context_object_name = "article"
+
+    @method_decorator(never_cache)
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    def get_context_data(self, **kwargs):
+        terms = self.object.republication_terms(Publisher.for_request(self.request))
+        return super().get_context_data(terms=terms, is_preview=True, **kwargs)
+
+    def preview_queryset(self):
+        return Article.objects.with_listing_related().prefetch_related("tags", "corrections")
+
+
+@method_decorator(staff_member_required, name="dispatch")
+class StaffPreviewView(PreviewMixin, DetailView):
+    """Staff who may see the article in the admin may preview it, whatever its state."""
+
+    def get_queryset(self):
+        return self.preview_queryset()
+
+    def get_object(self, queryset=None):
+        article = super().get_object(queryset)
+        if not self.request.user.has_perm("articles.view_article"):
+            raise PermissionDenied
+        return article
+
+
+class PreviewLinkView(PreviewMixin, DetailView):
+    """Someone without an account reads a draft through a signed, unexpired, unrevoked link."""
+
+    def get_object(self, queryset=None):
+        link = PreviewLink.from_token(self.kwargs["token"])
+        if link is None:
+            raise Http404("This preview link has expired or was withdrawn.")
+        self.preview_link = link
+        return self.preview_queryset().get(pk=link.article_id)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(preview_link=self.preview_link, **kwargs)
+
+
+class CorrectionsView(ListView):
+    """Recent corrections, clarifications and updates, on published articles only."""
+
+    template_name = "articles/corrections.html"
+    context_object_name = "corrections"
+
+    def get_paginate_by(self, queryset):
+        return settings.ARTICLES_PER_PAGE
+
+    def get_queryset(self):
+        return (
+            Correction.objects.filter(article__in=Article.objects.published())
+            .select_related("article")
+            .order_by("-created_at", "-pk")
+        )
