@@ -1,5 +1,6 @@
 """Helpers for the workflow tests: a publishable story and the admin's change-form data."""
 
+import reversion
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
@@ -7,9 +8,13 @@ from tests.factories import make_article, make_photo
 
 
 def publishable_article(author, **fields):
-    """A story that meets every publishing precondition, bylined to `author`."""
+    """A story that meets every publishing precondition, bylined to `author`.
+
+    Saved with a first revision, as the admin would have done.
+    """
     defaults = {"status": "draft", "publish_at": None, "lead_photo": make_photo()}
-    return make_article(authors=[author], **(defaults | fields))
+    with reversion.create_revision():
+        return make_article(authors=[author], **(defaults | fields))
 
 
 def staff_user(username, group_name):

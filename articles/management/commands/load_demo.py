@@ -2,6 +2,7 @@ import io
 import random
 from datetime import timedelta
 
+import reversion
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.files.base import ContentFile
@@ -75,7 +76,8 @@ class Command(BaseCommand):
         if if_empty and Article.objects.exists():
             self.stdout.write("Articles exist already; demo content not loaded.")
         else:
-            with transaction.atomic():
+            with transaction.atomic(), reversion.create_revision():
+                reversion.set_comment("Demo content")
                 self.load()
             self.stdout.write(self.style.SUCCESS("Demo newsroom loaded."))
         self.accounts()
