@@ -67,9 +67,9 @@ def _display(name, value):
     if name == "lead_photo_id":
         return _names(ImageCredit, value)
     if name == "status":
-        return Article.Status(value).label if value in Article.Status.values else value
+        return str(Article.Status(value).label) if value in Article.Status.values else value
     if name == "licence":
-        return Licence(value).label if value in Licence.values else value
+        return str(Licence(value).label) if value in Licence.values else value
     return "" if value is None else str(value)
 
 
