@@ -240,7 +240,7 @@ class ArticleAdmin(VersionAdmin):
         "photo_thumbnail",
         "headline",
         "section",
-        "status",
+        "state",
         "publish_at",
         "author_names",
         "updated_at",
@@ -598,6 +598,13 @@ class ArticleAdmin(VersionAdmin):
         self._bulk(request, queryset, "publish")
 
     # --- list columns ---
+
+    @admin.display(description=_("state"), ordering="status")
+    def state(self, article):
+        if article.is_scheduled:
+            when = date_format(timezone.localtime(article.publish_at), "j M Y, H:i T")
+            return _("Scheduled for %(when)s") % {"when": when}
+        return article.get_status_display()
 
     @admin.display(description=_("authors"))
     def author_names(self, article):
