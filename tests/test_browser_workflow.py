@@ -74,11 +74,32 @@ def test_reporter_writes_and_submits_editor_publishes_reader_reads(
     writer.keyboard.type("Ferries sail again from Monday. ")
     writer.keyboard.press("Control+b")
     writer.keyboard.type("Unions accepted the offer.")
+    writer.keyboard.press("Control+b")
+    writer.keyboard.press("Enter")
+    # Pasting from a web page or a word processor: only what the editor allows survives.
+    editor_area.evaluate(
+        """(element, html) => {
+            const data = new DataTransfer();
+            data.setData("text/html", html);
+            data.setData("text/plain", "Pasted");
+            const paste = new ClipboardEvent("paste", {clipboardData: data, bubbles: true});
+            element.dispatchEvent(paste);
+        }""",
+        '<p style="color:red">Pasted <span style="font-size:40px">words</span></p>'
+        '<script>alert(1)</script><img src="x" onerror="alert(1)">'
+        "<blockquote><p>A quoted line.</p></blockquote>",
+    )
+    expect(editor_area.locator("blockquote")).to_have_text("A quoted line.")
+    assert "font-size" not in editor_area.inner_html()  # cleaned in the editor, before the server
     writer.click("input[name=_continue]")
     expect(writer.locator(".messagelist")).to_contain_text("was added successfully")
 
     article = Article.objects.get(slug="ferry-strike-ends-after-nine-days")
     assert "<strong>Unions accepted the offer.</strong>" in article.body
+    assert "<p>Pasted words</p>" in article.body
+    assert "<blockquote><p>A quoted line.</p></blockquote>" in article.body
+    for unwanted in ["style=", "<script", "<img", "onerror", "<span"]:
+        assert unwanted not in article.body
     assert [byline.author for byline in article.bylines.all()] == [reporter.author]
 
     writer.get_by_role("button", name="Submit for review").click()
