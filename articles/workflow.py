@@ -48,6 +48,9 @@ def display_name(user):
 
 
 def is_author(user, article):
+    if "bylines" in getattr(article, "_prefetched_objects_cache", {}):
+        # The admin prefetches bylines with their authors: no query per permission check.
+        return any(byline.author.user_id == user.pk for byline in article.bylines.all())
     return article.bylines.filter(author__user_id=user.pk).exists()
 
 

@@ -220,3 +220,13 @@ def test_only_people_who_may_edit_hold_a_lock(client, reporter, editor):
     heartbeat = reverse("admin:articles_article_heartbeat", args=[article.pk])
     assert client.post(heartbeat).status_code == 403
     assert not EditSession.objects.filter(user=other).exists()
+
+
+def test_the_change_page_is_a_fixed_number_of_queries(
+    client, reporter, django_assert_max_num_queries
+):
+    article = publishable_article(reporter.author)
+    client.force_login(reporter)
+    client.get(change_url(article))
+    with django_assert_max_num_queries(25):
+        assert client.get(change_url(article)).status_code == 200
