@@ -40,7 +40,3 @@ def heartbeat(article, user):
         session.last_seen_at = now
         session.save(update_fields=["started_at", "last_seen_at"])
     return others_editing(article, user)
-
-
-def release(article, user):
-    EditSession.objects.filter(article=article, user=user).delete()

@@ -483,10 +483,6 @@ class PreviewLink(models.Model):
             .first()
         )
 
-    @property
-    def is_active(self):
-        return self.revoked_at is None and self.expires_at > timezone.now()
-
 
 class EditSession(models.Model):
     """Someone has an article's edit page open: kept alive by the page, a soft lock."""
