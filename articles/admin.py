@@ -553,7 +553,8 @@ class ArticleAdmin(VersionAdmin):
             "article_corrections": article.corrections.all(),
             "correction_kinds": Correction.Kind.choices,
             "can_correct": user.has_perm("articles.add_correction")
-            and article.status == Article.Status.PUBLISHED,
+            and article.status == Article.Status.PUBLISHED
+            and not article.is_scheduled,
             "can_share_preview": user.has_perm("articles.add_previewlink"),
             "can_revoke_preview": user.has_perm("articles.change_previewlink"),
             "preview_links": [

@@ -286,8 +286,8 @@ def add_correction(article, user, kind, text):
         raise TransitionRefused(_("Write the text of the correction."))
     if kind not in Correction.Kind.values:
         raise TransitionRefused(_("Choose correction, clarification or update."))
-    if article.status != Status.PUBLISHED:
-        raise TransitionRefused(_("Corrections are for published articles."))
+    if article.status != Status.PUBLISHED or article.is_scheduled:
+        raise TransitionRefused(_("Corrections are for articles readers can already see."))
     return Correction.objects.create(article=article, kind=kind, text=text, created_by=user)
 
 

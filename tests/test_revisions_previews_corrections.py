@@ -227,4 +227,7 @@ def test_only_editors_add_corrections_and_only_to_published_articles(client, edi
     )
     with pytest.raises(workflow.TransitionRefused):
         workflow.add_correction(draft, editor, "correction", "Not yet published.")
+    scheduled = make_article(publish_at=timezone.now() + timedelta(hours=2))
+    with pytest.raises(workflow.TransitionRefused):
+        workflow.add_correction(scheduled, editor, "correction", "Not out yet.")
     assert not Correction.objects.exists()
