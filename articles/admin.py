@@ -208,8 +208,19 @@ class ArticleAdminForm(forms.ModelForm):
         if "loaded_version" in self.fields and self.instance.pk is not None:
             self.fields["loaded_version"].initial = self.instance.version
 
+    editing_user = None  # set by ArticleAdmin.get_form
+
     def clean(self):
         cleaned_data = super().clean()
+        if self.instance.pk is not None and not workflow.can_edit(self.editing_user, self.instance):
+            raise ValidationError(
+                _(
+                    "This article is now %(state)s and you can no longer edit it. Nothing was "
+                    "saved; your text is still here to copy."
+                )
+                % {"state": self.instance.get_status_display().lower()},
+                code="not-editable",
+            )
         if self.instance.pk is not None and "loaded_version" in self.fields:
             loaded = cleaned_data.get("loaded_version")
             if loaded != self.instance.version:
@@ -286,7 +297,21 @@ class ArticleAdmin(VersionAdmin):
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
-        return obj is None or workflow.can_edit(request.user, obj)
+        if obj is None or workflow.can_edit(request.user, obj):
+            return True
+        # An author whose story moved on (submitted, returned, published) while they typed: their
+        # save reaches the form, which refuses it and shows their text again, instead of a 403.
+        return (
+            request.method == "POST"
+            and request.resolver_match is not None
+            and request.resolver_match.url_name == "articles_article_change"
+            and workflow.is_author(request.user, obj)
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.editing_user = request.user
+        return form
 
     def has_publish_permission(self, request):
         return request.user.has_perm(workflow.PUBLISH)

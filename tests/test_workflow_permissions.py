@@ -130,6 +130,13 @@ def test_edit_matrix(client, people, role, state):
     if state in EDIT_MAY[role]:
         assert response.status_code == 302, response.content.decode()[:2000]
         assert article.headline == "Rewritten"
+    elif role == "author_reporter":
+        # Their own story moved on while they typed: refused, with their text given back.
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "you can no longer edit it" in page
+        assert 'value="Rewritten"' in page
+        assert article.headline != "Rewritten"
     else:
         assert response.status_code == 403
         assert article.headline != "Rewritten"
