@@ -209,6 +209,7 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["loaded_version"].initial = self.instance.version
 
     editing_user = None  # set by ArticleAdmin.get_form
+    restoring = False  # likewise: saving a restored revision or a recovered article
 
     def clean(self):
         cleaned_data = super().clean()
@@ -223,11 +224,21 @@ class ArticleAdminForm(forms.ModelForm):
             )
         if self.instance.pk is not None and "loaded_version" in self.fields:
             loaded = cleaned_data.get("loaded_version")
-            if loaded != self.instance.version:
-                raise ValidationError(
-                    workflow.stale_message(self.instance, loaded), code="stale-version"
-                )
+            if loaded != self.instance.version or not self._claim(loaded):
+                current = Article.objects.get(pk=self.instance.pk)
+                raise ValidationError(workflow.stale_message(current, loaded), code="stale-version")
         return cleaned_data
+
+    def _claim(self, loaded):
+        """Take the article's row for this save if it is still at `loaded`, on any database.
+
+        A write that changes nothing, inside the admin's transaction: PostgreSQL locks the row,
+        SQLite takes its write lock, so nobody can save in between the check and our save.
+        (A restored revision is checked against the article as it was before the restore.)
+        """
+        if self.restoring:
+            return True
+        return Article.objects.filter(pk=self.instance.pk, version=loaded).update(version=loaded)
 
 
 def lock_notice(sessions):
@@ -311,6 +322,7 @@ class ArticleAdmin(VersionAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.editing_user = request.user
+        form.restoring = "_reverting_from" in request.__dict__ or hasattr(request, "_recovering")
         return form
 
     def has_publish_permission(self, request):

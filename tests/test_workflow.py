@@ -230,3 +230,22 @@ def test_the_change_page_is_a_fixed_number_of_queries(
     client.get(change_url(article))
     with django_assert_max_num_queries(25):
         assert client.get(change_url(article)).status_code == 200
+
+
+def test_a_save_that_loses_the_race_after_loading_is_refused(rf, editor, reporter):
+    """Someone saves between our reading the article and our check: the claim fails."""
+    from django.contrib import admin
+
+    article = publishable_article(reporter.author)
+    our_copy = Article.objects.get(pk=article.pk)  # what the admin read for this request
+    article.headline = "Their headline"
+    article.save()  # committed just after we read
+
+    request = rf.post(change_url(article))
+    request.user = editor
+    model_admin = admin.site._registry[Article]
+    form_class = model_admin.get_form(request, our_copy, change=True)
+    form = form_class(data=change_form_data(our_copy, headline="Ours"), instance=our_copy)
+    assert not form.is_valid()
+    assert "changed: headline" in str(form.non_field_errors())
+    assert Article.objects.get(pk=article.pk).headline == "Their headline"
