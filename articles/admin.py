@@ -1,26 +1,39 @@
+from contextlib import suppress
 from datetime import timedelta
 
 from django import forms
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models
+from django.db import OperationalError, models, transaction
 from django.db.models import Count, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_prose_editor.widgets import AdminProseEditorWidget
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
-from articles import images
+from articles import images, locks, revisions, workflow
 from articles.models import (
     ATTRIBUTION_ELEMENTS,
     Article,
+    ArticleTransition,
     Author,
     Byline,
+    Correction,
     ImageCredit,
+    PreviewLink,
     Publisher,
     RepublishedArticle,
     Section,
@@ -339,13 +352,108 @@ class BylineInline(admin.TabularInline):
     fields = ["author", "role", "position"]
 
 
+# Headings, bold, italic, links, lists and block quotes; ProseMirror drops anything else on
+# paste, and the server still sanitises whatever arrives (articles/sanitize.py).
+BODY_EDITOR_CONFIG = {
+    "extensions": {
+        "Heading": {"levels": [2, 3, 4]},
+        "Bold": True,
+        "Italic": True,
+        "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto", "tel"]},
+        "BulletList": True,
+        "OrderedList": True,
+        "ListItem": True,
+        "Blockquote": True,
+        "HardBreak": True,
+        "History": True,
+    }
+}
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """The edit form carries the version it was loaded from; a stale save is refused."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        fields = [
+            "kicker",
+            "headline",
+            "slug",
+            "dek",
+            "section",
+            "dateline",
+            "body",
+            "lead_photo",
+            "tags",
+            "licence",
+            "terms",
+            *ATTRIBUTION_FIELDS,
+            "licensing_email",
+        ]
+        widgets = {"body": AdminProseEditorWidget(config=BODY_EDITOR_CONFIG, preset="configurable")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "loaded_version" in self.fields and self.instance.pk is not None:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    editing_user = None  # set by ArticleAdmin.get_form
+    restoring = False  # likewise: saving a restored revision or a recovered article
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is not None and not workflow.can_edit(self.editing_user, self.instance):
+            raise ValidationError(
+                _(
+                    "This article is now %(state)s and you can no longer edit it. Nothing was "
+                    "saved; your text is still here to copy."
+                )
+                % {"state": self.instance.get_status_display().lower()},
+                code="not-editable",
+            )
+        if self.instance.pk is not None and "loaded_version" in self.fields:
+            loaded = cleaned_data.get("loaded_version")
+            if loaded != self.instance.version or not self._claim(loaded):
+                current = Article.objects.get(pk=self.instance.pk)
+                raise ValidationError(workflow.stale_message(current, loaded), code="stale-version")
+        return cleaned_data
+
+    def _claim(self, loaded):
+        """Take the article's row for this save if it is still at `loaded`, on any database.
+
+        A write that changes nothing, inside the admin's transaction: PostgreSQL locks the row,
+        SQLite takes its write lock, so nobody can save in between the check and our save.
+        (A restored revision is checked against the article as it was before the restore.)
+        """
+        if self.restoring:
+            return True
+        return Article.objects.filter(pk=self.instance.pk, version=loaded).update(version=loaded)
+
+
+def lock_notice(sessions):
+    """'NAME has been editing this since HH:MM' for each other live edit session."""
+    return " ".join(
+        _("%(name)s has been editing this since %(time)s.")
+        % {
+            "name": workflow.display_name(session.user),
+            "time": date_format(timezone.localtime(session.started_at), "H:i"),
+        }
+        for session in sessions
+    )
+
+
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin):
+    form = ArticleAdminForm
+    change_form_template = "admin/articles/article/change_form.html"
+    object_history_template = "admin/articles/article/object_history.html"
     list_display = [
         "photo_thumbnail",
         "headline",
         "section",
-        "status",
+        "state",
         "publish_at",
         "author_names",
         "updated_at",
@@ -356,9 +464,18 @@ class ArticleAdmin(VersionAdmin):
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section", "lead_photo"]
-    readonly_fields = ["lead_photo_preview", "created_at", "updated_at", "republication_panel"]
+    # State and publishing time change only through the workflow buttons (articles/workflow.py).
+    readonly_fields = [
+        "lead_photo_preview",
+        "status",
+        "publish_at",
+        "created_at",
+        "updated_at",
+        "republication_panel",
+    ]
     inlines = [BylineInline]
     list_select_related = ["section", "lead_photo"]
+    actions = ["submit_selected", "publish_selected"]
     fieldsets = [
         (None, {"fields": ["kicker", "headline", "slug", "dek", "section", "dateline"]}),
         (_("Story"), {"fields": ["body"]}),
@@ -392,6 +509,353 @@ class ArticleAdmin(VersionAdmin):
                 attrs={"data-autocomplete-url": reverse("admin:autocomplete")}
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None and self.has_change_permission(request, obj):
+            fieldsets.append((None, {"fields": ["loaded_version"], "classes": ["hidden"]}))
+        return fieldsets
+
+    # --- who may do what (the object-level rules live in articles/workflow.py) ---
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or workflow.can_edit(request.user, obj):
+            return True
+        # An author whose story moved on (submitted, returned, published) while they typed: their
+        # save reaches the form, which refuses it and shows their text again, instead of a 403.
+        return (
+            request.method == "POST"
+            and request.resolver_match is not None
+            and request.resolver_match.url_name == "articles_article_change"
+            and workflow.is_author(request.user, obj)
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.editing_user = request.user
+        form.restoring = "_reverting_from" in request.__dict__ or hasattr(request, "_recovering")
+        return form
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm(workflow.PUBLISH)
+
+    def get_object(self, request, object_id, from_field=None):
+        article = super().get_object(request, object_id, from_field)
+        if article is None:
+            return None
+        # Saves are checked against the version in the form: hold the row until we commit.
+        if (
+            request.method == "POST"
+            and "_reverting_from" not in request.__dict__
+            and transaction.get_connection().in_atomic_block
+        ):
+            article = self.get_queryset(request).select_for_update().get(pk=article.pk)
+        state = getattr(request, "_reverting_from", None)
+        if state is not None:
+            # Restoring a revision brings back its content, never its workflow state: the state
+            # (and version) stay those of the article as it is now.
+            article.version = state["version"]
+            article.status = state["status"]
+            article.publish_at = state["publish_at"]
+        elif getattr(request, "_recovering", False):
+            article.status = Article.Status.DRAFT  # a recovered story goes back through review
+        return article
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        author = Author.objects.filter(user=request.user).first()
+        if not change and author and not article.bylines.filter(author=author).exists():
+            # A reporter's new story carries their byline, so it is theirs to edit and submit.
+            Byline.objects.create(article=article, author=author, position=article.bylines.count())
+
+    # --- revisions ---
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        request._reverting_from = (
+            Article.objects.filter(pk=object_id).values("version", "status", "publish_at").first()
+        )
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not request.user.has_perm(workflow.EDIT_ANY):
+            raise PermissionDenied
+        request._recovering = True
+        return super().recover_view(request, version_id, extra_context)
+
+    def recoverlist_view(self, request, extra_context=None):
+        if not request.user.has_perm(workflow.EDIT_ANY):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        versions = (
+            Version.objects.get_for_object_reference(Article, object_id)
+            .select_related("revision__user")
+            .order_by("-revision__date_created")
+        )
+        context = {
+            "versions": versions,
+            "compare_url": reverse("admin:articles_article_compare", args=[object_id]),
+        }
+        return super().history_view(request, object_id, context | (extra_context or {}))
+
+    def compare_view(self, request, object_id):
+        article = self._article_for(request, object_id)
+        versions = Version.objects.get_for_object(article).select_related("revision__user")
+        chosen = [request.GET.get("older"), request.GET.get("newer")]
+        try:
+            picked = list(versions.filter(pk__in=[int(pk) for pk in chosen]))
+        except (TypeError, ValueError):
+            picked = []
+        if len(picked) != 2:
+            messages.error(request, _("Choose two different revisions to compare."))
+            return redirect("admin:articles_article_history", article.pk)
+        older, newer = sorted(picked, key=lambda version: version.revision.date_created)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "title": _("Compare revisions of “%(headline)s”") % {"headline": article.headline},
+            "older": older,
+            "newer": newer,
+            "rows": revisions.compare(older, newer),
+        }
+        return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+    # --- the workflow panel on the change page ---
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path(
+                "<path:object_id>/workflow/<slug:name>/",
+                view(self.transition_view),
+                name=f"{prefix}_transition",
+            ),
+            path(
+                "<path:object_id>/corrections/",
+                view(self.correction_view),
+                name=f"{prefix}_correction",
+            ),
+            path(
+                "<path:object_id>/preview-links/",
+                view(self.preview_link_view),
+                name=f"{prefix}_previewlink",
+            ),
+            path(
+                "<path:object_id>/preview-links/<int:link_id>/revoke/",
+                view(self.revoke_preview_link_view),
+                name=f"{prefix}_revokepreviewlink",
+            ),
+            path(
+                "<path:object_id>/heartbeat/",
+                view(self.heartbeat_view),
+                name=f"{prefix}_heartbeat",
+            ),
+            path("<path:object_id>/compare/", view(self.compare_view), name=f"{prefix}_compare"),
+            *super().get_urls(),
+        ]
+
+    def _article_for(self, request, object_id):
+        article = self.get_object(request, object_id)
+        if article is None:
+            raise Http404(_("No such article."))
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        return article
+
+    def _back_to(self, article):
+        return redirect("admin:articles_article_change", article.pk)
+
+    @staticmethod
+    def _local_time(value):
+        """A time typed in the newsroom's zone (TIME_ZONE), as an aware datetime, or None."""
+        try:
+            moment = parse_datetime((value or "").strip())
+        except ValueError:
+            return None
+        if moment is None:
+            return None
+        if timezone.is_naive(moment):
+            try:
+                moment = timezone.make_aware(moment)
+            except (ValueError, OverflowError):
+                return None
+        return moment
+
+    def transition_view(self, request, object_id, name):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article_for(request, object_id)
+        action = workflow.TRANSITIONS.get(name)
+        if action is None:
+            raise Http404(_("No such transition."))
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            messages.error(request, _("The form was incomplete; reload the page and try again."))
+            return self._back_to(article)
+        options = {"note": request.POST.get("note", "")}
+        if name == "schedule":
+            options["publish_at"] = self._local_time(request.POST.get("publish_at"))
+        try:
+            article = action(article, request.user, version, **options)
+        except workflow.TransitionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, self._transition_message(article))
+        return self._back_to(article)
+
+    @staticmethod
+    def _transition_message(article):
+        if article.is_scheduled:
+            when = date_format(timezone.localtime(article.publish_at), "j M Y, H:i T")
+            return _("Scheduled for %(when)s.") % {"when": when}
+        return _("The article is now %(state)s.") % {"state": article.get_status_display().lower()}
+
+    def correction_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article_for(request, object_id)
+        try:
+            correction = workflow.add_correction(
+                article, request.user, request.POST.get("kind", ""), request.POST.get("text", "")
+            )
+        except workflow.TransitionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(
+                request,
+                _("%(kind)s added to the article.") % {"kind": correction.get_kind_display()},
+            )
+        return self._back_to(article)
+
+    def preview_link_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article_for(request, object_id)
+        try:
+            link = workflow.create_preview_link(article, request.user)
+        except workflow.TransitionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(
+                request,
+                _("Preview link made, valid until %(when)s: %(url)s")
+                % {
+                    "when": date_format(timezone.localtime(link.expires_at), "j M Y, H:i T"),
+                    "url": request.build_absolute_uri(link.get_absolute_url()),
+                },
+            )
+        return self._back_to(article)
+
+    def revoke_preview_link_view(self, request, object_id, link_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article_for(request, object_id)
+        link = get_object_or_404(PreviewLink, pk=link_id, article=article)
+        try:
+            workflow.revoke_preview_link(link, request.user)
+        except workflow.TransitionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, _("The preview link no longer works."))
+        return self._back_to(article)
+
+    def heartbeat_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article_for(request, object_id)
+        if not self.has_change_permission(request, article):
+            return JsonResponse({"notice": ""}, status=403)
+        try:
+            others = locks.heartbeat(article, request.user)
+        except OperationalError:
+            # A busy database (SQLite under concurrent writes) may refuse a beat; the page simply
+            # tries again at the next one. A soft lock must never break editing.
+            return JsonResponse({"notice": None}, status=503)
+        return JsonResponse({"notice": lock_notice(others)})
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and change:
+            context.update(self._workflow_context(request, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _workflow_context(self, request, article):
+        user = request.user
+        can_edit = self.has_change_permission(request, article)
+        others = None
+        # If the database is too busy to record the lock now, the page's heartbeat will.
+        if can_edit and request.method == "GET":
+            with suppress(OperationalError):
+                others = locks.heartbeat(article, user)
+        if others is None:
+            others = locks.others_editing(article, user)
+        schedule_at = article.publish_at if article.is_scheduled else None
+        return {
+            "workflow_transitions": workflow.available(user, article),
+            "publish_blockers": workflow.publish_blockers(article),
+            "transitions_history": article.transitions.select_related("actor"),
+            "article_corrections": article.corrections.all(),
+            "correction_kinds": Correction.Kind.choices,
+            "can_correct": user.has_perm("articles.add_correction")
+            and article.status == Article.Status.PUBLISHED
+            and not article.is_scheduled,
+            "can_share_preview": user.has_perm("articles.add_previewlink"),
+            "can_revoke_preview": user.has_perm("articles.change_previewlink"),
+            "preview_links": [
+                (link, request.build_absolute_uri(link.get_absolute_url()))
+                for link in article.preview_links.active()
+            ],
+            "lock_notice": lock_notice(others),
+            "holds_edit_lock": can_edit,
+            "edit_lock_interval": settings.EDIT_LOCK_HEARTBEAT,
+            "schedule_default": (
+                timezone.localtime(schedule_at).strftime("%Y-%m-%dT%H:%M") if schedule_at else ""
+            ),
+            "newsroom_time_zone": timezone.get_current_timezone_name(),
+        }
+
+    # --- bulk actions, through the same workflow functions ---
+
+    def _bulk(self, request, queryset, name):
+        done, refusals = 0, []
+        for article in queryset:
+            try:
+                workflow.TRANSITIONS[name](article, request.user, article.version)
+            except workflow.TransitionRefused as refusal:
+                refusals.append(f"{article.headline}: {refusal}")
+            else:
+                done += 1
+        if done:
+            messages.success(
+                request,
+                ngettext("%(count)d article moved.", "%(count)d articles moved.", done)
+                % {"count": done},
+            )
+        for refusal in refusals:
+            messages.error(request, refusal)
+
+    @admin.action(description=_("Submit the selected articles for review"), permissions=["change"])
+    def submit_selected(self, request, queryset):
+        self._bulk(request, queryset, "submit")
+
+    @admin.action(description=_("Publish the selected articles now"), permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self._bulk(request, queryset, "publish")
+
+    # --- list columns ---
+
+    @admin.display(description=_("state"), ordering="status")
+    def state(self, article):
+        if article.is_scheduled:
+            when = date_format(timezone.localtime(article.publish_at), "j M Y, H:i T")
+            return _("Scheduled for %(when)s") % {"when": when}
+        return article.get_status_display()
 
     @admin.display(description=_("authors"))
     def author_names(self, article):
@@ -474,6 +938,40 @@ class MostRepublishedAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Correction)
+class CorrectionAdmin(admin.ModelAdmin):
+    """Corrections are added from the article's page; here they are listed and can be fixed."""
+
+    list_display = ["created_at", "kind", "article", "text", "created_by"]
+    list_filter = ["kind", "created_at"]
+    search_fields = ["text", "article__headline"]
+    list_select_related = ["article", "created_by"]
+    readonly_fields = ["article", "created_at", "created_by"]
+    fields = ["article", "kind", "text", "created_at", "created_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ArticleTransition)
+class ArticleTransitionAdmin(admin.ModelAdmin):
+    """The workflow log, read-only: it records what happened."""
+
+    list_display = ["created_at", "article", "actor", "from_status", "to_status", "note"]
+    list_filter = ["to_status", "created_at"]
+    search_fields = ["article__headline", "note"]
+    list_select_related = ["article", "actor"]
 
     def has_add_permission(self, request):
         return False

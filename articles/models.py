@@ -2,6 +2,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
@@ -470,12 +471,21 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text=_("Goes up by one on every save; an edit made from an older version is refused."),
+    )
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-publish_at", "-created_at"]
         indexes = [models.Index(fields=["status", "-publish_at"], name="article_visible_idx")]
+        permissions = [
+            ("edit_any_article", _("Can edit any article in any state")),
+            ("publish_article", _("Can return, publish, schedule and withdraw articles")),
+        ]
 
     def __str__(self):
         return self.headline
@@ -484,6 +494,7 @@ class Article(models.Model):
         self.body = sanitize_html(self.body)
         if self.status == self.Status.PUBLISHED and self.publish_at is None:
             self.publish_at = timezone.now()
+        self.version += 1
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -491,10 +502,30 @@ class Article(models.Model):
 
     @property
     def last_updated(self):
-        """When the story changed after it went out, or None if it has not (a minute's grace)."""
-        if self.publish_at and self.updated_at - self.publish_at > timedelta(minutes=1):
-            return self.updated_at
-        return None
+        """When the story changed after it went out, or None if it has not (a minute's grace).
+
+        An edit counts, and so does every correction, clarification or update appended to it.
+        """
+        if not self.publish_at:
+            return None
+        times = [correction.created_at for correction in self.corrections.all()]
+        if self.updated_at - self.publish_at > timedelta(minutes=1):
+            times.append(self.updated_at)
+        return max(times, default=None)
+
+    @property
+    def has_correction(self):
+        """Whether a correction (not only a clarification or update) has been appended."""
+        return any(note.kind == "correction" for note in self.corrections.all())
+
+    @property
+    def is_scheduled(self):
+        """Published, but not yet visible to the public."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at > timezone.now()
+        )
 
     def republication_terms(self, publisher):
         """The terms in force for this story: each part its own where set, else the publisher's."""
@@ -669,3 +700,117 @@ def delete_photo_files(sender, instance, **kwargs):
             storage.delete(original)
 
     transaction.on_commit(delete_files)
+
+
+# --- editorial workflow (issue 3) ---
+
+
+class ArticleTransition(models.Model):
+    """One move of an article from one state to another: who, when, from, to and why."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="transitions")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    name = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=20, choices=Article.Status)
+    to_status = models.CharField(max_length=20, choices=Article.Status)
+    publish_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = "created_at"
+
+    def __str__(self):
+        return f"{self.article}: {self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class Correction(models.Model):
+    """A dated note appended to a published story. Corrections are never silent."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("Correction")
+        CLARIFICATION = "clarification", _("Clarification")
+        UPDATE = "update", _("Update")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.CORRECTION)
+    text = models.TextField(help_text=_("What was wrong and what is right, in plain words."))
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        get_latest_by = "created_at"
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text[:60]}"
+
+
+class PreviewLinkQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at=None, expires_at__gt=timezone.now())
+
+
+class PreviewLink(models.Model):
+    """A shareable, signed, expiring and revocable link to an unpublished article."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="preview_links")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PreviewLinkQuerySet.as_manager()
+
+    SALT = "articles.preview-link"
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.article} ({self.expires_at:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self):
+        return reverse("articles:preview-link", kwargs={"token": self.token})
+
+    @property
+    def token(self):
+        return signing.dumps({"link": self.pk, "article": self.article_id}, salt=self.SALT)
+
+    @classmethod
+    def from_token(cls, token):
+        """The active link the token names, or None if it is forged, revoked or expired."""
+        try:
+            payload = signing.loads(token, salt=cls.SALT)
+        except signing.BadSignature:
+            return None
+        return (
+            cls.objects.active()
+            .select_related("article")
+            .filter(pk=payload.get("link"), article_id=payload.get("article"))
+            .first()
+        )
+
+
+class EditSession(models.Model):
+    """Someone has an article's edit page open: kept alive by the page, a soft lock."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="edit_sessions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    started_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="one_edit_session_per_user")
+        ]
+
+    def __str__(self):
+        return f"{self.user} on {self.article}"

@@ -38,4 +38,7 @@ urlpatterns = [
     path("author/<slug:slug>/atom/", feeds.AtomAuthorFeed(), name="author-atom"),
     path("tag/<slug:slug>/rss/", feeds.TagFeed(), name="tag-rss"),
     path("tag/<slug:slug>/atom/", feeds.AtomTagFeed(), name="tag-atom"),
+    path("corrections/", views.CorrectionsView.as_view(), name="corrections"),
+    path("preview/<int:pk>/", views.StaffPreviewView.as_view(), name="preview"),
+    path("preview/shared/<str:token>/", views.PreviewLinkView.as_view(), name="preview-link"),
 ]

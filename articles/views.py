@@ -2,8 +2,10 @@ import base64
 import math
 
 from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.sitemaps.views import sitemap as django_sitemap
 from django.contrib.sitemaps.views import x_robots_tag
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Max
 from django.db.models.expressions import Window
 from django.db.models.functions import RowNumber
@@ -12,12 +14,14 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from articles.models import Article, Author, Publisher, Section
+from articles.models import Article, Author, Correction, PreviewLink, Publisher, Section
 from articles.ninjs import article_as_ninjs
 from articles.republication import (
     client_address,
@@ -83,7 +87,7 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_related("tags")
+        return super().get_queryset().prefetch_related("tags", "corrections")
 
     def get_context_data(self, **kwargs):
         terms = self.object.republication_terms(Publisher.for_request(self.request))
@@ -298,3 +302,71 @@ def robots_txt(request):
     for name in SITEMAPS:
         lines.append(f"Sitemap: {settings.SITE_URL}{reverse('sitemap-section', args=[name])}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+# --- editorial workflow (issue 3) ---
+
+
+class PreviewMixin:
+    """An article as it will look once published, drafts included: never cached, never indexed."""
+
+    template_name = "articles/article_preview.html"
+    context_object_name = "article"
+
+    @method_decorator(never_cache)
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    def get_context_data(self, **kwargs):
+        terms = self.object.republication_terms(Publisher.for_request(self.request))
+        return super().get_context_data(terms=terms, is_preview=True, **kwargs)
+
+    def preview_queryset(self):
+        return Article.objects.with_listing_related().prefetch_related("tags", "corrections")
+
+
+@method_decorator(staff_member_required, name="dispatch")
+class StaffPreviewView(PreviewMixin, DetailView):
+    """Staff who may see the article in the admin may preview it, whatever its state."""
+
+    def get_queryset(self):
+        return self.preview_queryset()
+
+    def get_object(self, queryset=None):
+        article = super().get_object(queryset)
+        if not self.request.user.has_perm("articles.view_article"):
+            raise PermissionDenied
+        return article
+
+
+class PreviewLinkView(PreviewMixin, DetailView):
+    """Someone without an account reads a draft through a signed, unexpired, unrevoked link."""
+
+    def get_object(self, queryset=None):
+        link = PreviewLink.from_token(self.kwargs["token"])
+        if link is None:
+            raise Http404("This preview link has expired or was withdrawn.")
+        self.preview_link = link
+        return self.preview_queryset().get(pk=link.article_id)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(preview_link=self.preview_link, **kwargs)
+
+
+class CorrectionsView(ListView):
+    """Recent corrections, clarifications and updates, on published articles only."""
+
+    template_name = "articles/corrections.html"
+    context_object_name = "corrections"
+
+    def get_paginate_by(self, queryset):
+        return settings.ARTICLES_PER_PAGE
+
+    def get_queryset(self):
+        return (
+            Correction.objects.filter(article__in=Article.objects.published())
+            .select_related("article")
+            .order_by("-created_at", "-pk")
+        )

@@ -232,3 +232,10 @@ except ValueError:
     ) from None
 if not PHOTO_RENDITION_WIDTHS or min(PHOTO_RENDITION_WIDTHS) < 16:
     raise ImproperlyConfigured("PHOTO_RENDITION_WIDTHS needs at least one width of 16 or more.")
+# --- editorial workflow (issue 3) ---
+# Shareable preview links stop working after this many hours (editors can revoke them sooner).
+PREVIEW_LINK_HOURS = env_int("PREVIEW_LINK_HOURS", 48)
+# The edit page says "still here" every EDIT_LOCK_HEARTBEAT seconds; a soft edit lock ends
+# EDIT_LOCK_TIMEOUT seconds after the last one (a few minutes after the page was closed).
+EDIT_LOCK_HEARTBEAT = env_int("EDIT_LOCK_HEARTBEAT", 30)
+EDIT_LOCK_TIMEOUT = env_int("EDIT_LOCK_TIMEOUT", 180)

@@ -21,12 +21,6 @@ def collected_static():
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Personas log in many times; a deliberately slow hasher only slows the suite."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):
     """Uploaded files go to temporary folders, never the developer's var/media or originals."""
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -39,6 +33,12 @@ def empty_cache():
     cache.clear()
     yield cache
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Test logins need no slow, brute-force-resistant hashing (seconds per user on 2 cores)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

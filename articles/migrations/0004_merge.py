@@ -8,6 +8,7 @@ class Migration(migrations.Migration):
         ("articles", "0003_photos"),
         ("articles", "0003_reader_site"),
         ("articles", "0003_republication"),
+        ("articles", "0003_workflow"),
     ]
 
     operations = []

@@ -2,6 +2,7 @@ import io
 import random
 from datetime import timedelta
 
+import reversion
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.files.base import ContentFile
@@ -12,7 +13,16 @@ from PIL import Image, ImageDraw, ImageFont
 from tqdm import tqdm
 
 from articles import demo_content, images
-from articles.models import Article, Author, Byline, ImageCredit, Publisher, Section
+from articles.models import (
+    Article,
+    ArticleTransition,
+    Author,
+    Byline,
+    Correction,
+    ImageCredit,
+    Publisher,
+    Section,
+)
 
 DEMO_ACCOUNTS = [
     # (username, password, group, author slug)
@@ -75,7 +85,8 @@ class Command(BaseCommand):
         if if_empty and Article.objects.exists():
             self.stdout.write("Articles exist already; demo content not loaded.")
         else:
-            with transaction.atomic():
+            with transaction.atomic(), reversion.create_revision():
+                reversion.set_comment("Demo content")
                 self.load()
             self.stdout.write(self.style.SUCCESS("Demo newsroom loaded."))
         self.accounts()
@@ -147,6 +158,41 @@ class Command(BaseCommand):
             # A demo story has not been edited since it went out: no "Updated" line.
             if article.publish_at:
                 Article.objects.filter(pk=article.pk).update(updated_at=article.publish_at)
+        self.workflow_examples(now)
+
+    def workflow_examples(self, now):
+        """A little history to look at: a submission, a withdrawal with its reason, a correction."""
+        examples = [
+            ("in-review-school-meals-pilot", "submit", "draft", "in_review", "", 3),
+            (
+                "withdrawn-factory-closure-report",
+                "withdraw",
+                "published",
+                "withdrawn",
+                "Our main source retracted their account.",
+                190,
+            ),
+        ]
+        for slug, name, from_status, to_status, note, hours_ago in examples:
+            article = Article.objects.filter(slug=slug).first()
+            if article and not article.transitions.exists():
+                ArticleTransition.objects.create(
+                    article=article,
+                    name=name,
+                    from_status=from_status,
+                    to_status=to_status,
+                    note=note,
+                    created_at=now - timedelta(hours=hours_ago),
+                )
+        corrected = Article.objects.filter(slug="budget-passes-after-midnight-vote").first()
+        if corrected and not corrected.corrections.exists():
+            Correction.objects.create(
+                article=corrected,
+                kind=Correction.Kind.CORRECTION,
+                text="An earlier version of this story gave the wrong total for rural clinics. "
+                "It is 40 million, not 400 million.",
+                created_at=now - timedelta(hours=1),
+            )
 
     def accounts(self):
         if not settings.DEBUG:

@@ -1,0 +1,310 @@
+"""
+The editorial workflow: every change of an article's state goes through one function here.
+
+    draft ──submit──▶ in review ──publish / schedule──▶ published ──withdraw──▶ withdrawn
+      ▲                  │                                                        │
+      └─────return───────┘◀───────────────────back_to_draft───────────────────────┘
+
+Each function checks the actor's permission, that the article has not changed since the actor
+loaded it (its version), and the preconditions; then it changes the state with Model.save() (so
+model signals fire), records an ArticleTransition and a revision. A refusal raises
+TransitionRefused with a message meant for the person who asked. Admin buttons, admin actions,
+tests and any future API call these functions and nothing else.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import reversion
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from reversion.models import Version
+
+from articles.models import Article, ArticleTransition, Correction, PreviewLink
+
+Status = Article.Status
+
+EDIT_ANY = "articles.edit_any_article"
+PUBLISH = "articles.publish_article"
+
+
+class TransitionRefused(Exception):
+    """The transition was not made; str(error) says why, in words for the newsroom."""
+
+
+class StaleVersion(TransitionRefused):
+    """Someone else saved the article after the actor loaded it."""
+
+
+def display_name(user):
+    if user is None:
+        return _("someone")
+    return user.get_full_name() or user.get_username()
+
+
+def is_author(user, article):
+    if "bylines" in getattr(article, "_prefetched_objects_cache", {}):
+        # The admin prefetches bylines with their authors: no query per permission check.
+        return any(byline.author.user_id == user.pk for byline in article.bylines.all())
+    return article.bylines.filter(author__user_id=user.pk).exists()
+
+
+def can_edit(user, article):
+    """Editors edit anything; a reporter edits their own story while it is a draft."""
+    if user.has_perm(EDIT_ANY):
+        return True
+    return (
+        user.has_perm("articles.change_article")
+        and article.status == Status.DRAFT
+        and is_author(user, article)
+    )
+
+
+def publish_blockers(article):
+    """What the article still lacks before it may be published (empty when it is ready)."""
+    missing = []
+    if not article.headline.strip():
+        missing.append(_("a headline"))
+    if not strip_tags(article.body or "").strip():
+        missing.append(_("a body"))
+    if article.pk is None or not article.bylines.exists():
+        missing.append(_("at least one author"))
+    if article.section_id is None:
+        missing.append(_("a section"))
+    photo = article.lead_photo
+    if photo is None:
+        missing.append(_("a lead photo"))
+    else:
+        if not photo.alt_text.strip():
+            missing.append(_("alt text for the lead photo"))
+        if not photo.credit_line.strip():
+            missing.append(_("a credit for the lead photo"))
+    return missing
+
+
+# Fields shown when telling someone what changed; the rest are bookkeeping.
+TRACKED_FIELDS = [
+    "kicker",
+    "headline",
+    "slug",
+    "dek",
+    "section",
+    "dateline",
+    "body",
+    "lead_photo",
+    "status",
+    "publish_at",
+    "licence",
+    "terms",
+]
+
+
+def _stored_value(article, name):
+    field = Article._meta.get_field(name)
+    return getattr(article, field.attname)
+
+
+def _version_with_number(article, number):
+    for version in Version.objects.get_for_object(article).select_related("revision"):
+        if version.field_dict.get("version") == number:
+            return version
+    return None
+
+
+def stale_message(article, loaded_version):
+    """Who changed the article after `loaded_version`, when, and which fields."""
+    latest = Version.objects.get_for_object(article).select_related("revision__user").first()
+    who = display_name(latest.revision.user) if latest else _("someone")
+    when = latest.revision.date_created if latest else article.updated_at
+    changed = []
+    loaded = _version_with_number(article, loaded_version)
+    if loaded is not None:
+        before = loaded.field_dict
+        for name in TRACKED_FIELDS:
+            field = Article._meta.get_field(name)
+            if before.get(field.attname, before.get(name)) != _stored_value(article, name):
+                changed.append(str(field.verbose_name))
+    what = ", ".join(changed) if changed else _("its details")
+    return _(
+        "%(who)s saved this article at %(when)s, after you opened it, and changed: %(what)s. "
+        "Nothing you did was saved. Your text is still here: copy what you need, open the "
+        "article again to see their version, and merge."
+    ) % {"who": who, "when": date_format(timezone.localtime(when), "j M Y, H:i T"), "what": what}
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    label: str
+    permission: str | None  # None: the article's own reporter may, as well as editors
+    note_required: bool = False
+
+
+RULES = {
+    "submit": Rule("submit", gettext_lazy("Submit for review"), None),
+    "return": Rule("return", gettext_lazy("Return to author"), PUBLISH, note_required=True),
+    "publish": Rule("publish", gettext_lazy("Publish now"), PUBLISH),
+    "schedule": Rule("schedule", gettext_lazy("Schedule"), PUBLISH),
+    "withdraw": Rule("withdraw", gettext_lazy("Withdraw"), PUBLISH, note_required=True),
+    "back_to_draft": Rule("back_to_draft", gettext_lazy("Back to draft"), PUBLISH),
+}
+
+
+def allowed_from(name, article):
+    """Whether the named transition may start from the article's current state."""
+    status = article.status
+    match name:
+        case "submit":
+            return status == Status.DRAFT
+        case "return":
+            return status == Status.IN_REVIEW
+        case "publish" | "schedule":
+            return status == Status.IN_REVIEW or article.is_scheduled
+        case "withdraw":
+            return status == Status.PUBLISHED
+        case "back_to_draft":
+            return status == Status.WITHDRAWN
+    return False
+
+
+def may(user, name, article):
+    """Whether `user` holds the permission for the named transition on this article."""
+    rule = RULES[name]
+    if rule.permission is None:
+        return user.has_perm(EDIT_ANY) or (
+            user.has_perm("articles.change_article") and is_author(user, article)
+        )
+    return user.has_perm(rule.permission)
+
+
+def available(user, article):
+    """The transitions this user could make on the article now, for buttons."""
+    return [
+        RULES[name] for name in RULES if allowed_from(name, article) and may(user, name, article)
+    ]
+
+
+def _transition(article, user, version, name, to_status, note="", publish_at=None):
+    rule = RULES[name]
+    note = (note or "").strip()
+    with transaction.atomic(), reversion.create_revision():
+        current = Article.objects.select_for_update().get(pk=article.pk)
+        if not may(user, name, current):
+            raise TransitionRefused(
+                _("You may not “%(action)s” this article.") % {"action": rule.label}
+            )
+        if version is not None and int(version) != current.version:
+            raise StaleVersion(stale_message(current, int(version)))
+        if not allowed_from(name, current):
+            raise TransitionRefused(
+                _("“%(action)s” is not possible: the article is %(state)s.")
+                % {"action": rule.label, "state": current.get_status_display().lower()}
+            )
+        if rule.note_required and not note:
+            raise TransitionRefused(
+                _("“%(action)s” needs a note saying why.") % {"action": rule.label}
+            )
+        if to_status == Status.PUBLISHED:
+            missing = publish_blockers(current)
+            if missing:
+                raise TransitionRefused(
+                    _("Not ready to publish. Still missing: %(missing)s.")
+                    % {"missing": ", ".join(missing)}
+                )
+        from_status = current.status
+        current.status = to_status
+        if publish_at is not None:
+            current.publish_at = publish_at
+        current.save()
+        ArticleTransition.objects.create(
+            article=current,
+            actor=user,
+            name=name,
+            from_status=from_status,
+            to_status=to_status,
+            publish_at=current.publish_at if to_status == Status.PUBLISHED else None,
+            note=note,
+        )
+        reversion.set_user(user)
+        reversion.set_comment(f"{rule.label}{': ' + note if note else ''}")
+    return current
+
+
+def submit(article, user, version, note=""):
+    """draft → in review. The story's own reporter, or an editor."""
+    return _transition(article, user, version, "submit", Status.IN_REVIEW, note)
+
+
+def return_to_author(article, user, version, note):
+    """in review → draft, with a note telling the reporter what to do."""
+    return _transition(article, user, version, "return", Status.DRAFT, note)
+
+
+def publish(article, user, version, note=""):
+    """in review (or scheduled) → published, visible from now."""
+    return _transition(article, user, version, "publish", Status.PUBLISHED, note, timezone.now())
+
+
+def schedule(article, user, version, publish_at, note=""):
+    """in review (or scheduled) → published at a future time: published() shows it from then."""
+    if publish_at is None or publish_at <= timezone.now():
+        raise TransitionRefused(_("Choose a time in the future to schedule the article."))
+    return _transition(article, user, version, "schedule", Status.PUBLISHED, note, publish_at)
+
+
+def withdraw(article, user, version, note):
+    """published → withdrawn, with the reason."""
+    return _transition(article, user, version, "withdraw", Status.WITHDRAWN, note)
+
+
+def back_to_draft(article, user, version, note=""):
+    """withdrawn → draft, to be reworked."""
+    return _transition(article, user, version, "back_to_draft", Status.DRAFT, note)
+
+
+TRANSITIONS = {
+    "submit": submit,
+    "return": return_to_author,
+    "publish": publish,
+    "schedule": schedule,
+    "withdraw": withdraw,
+    "back_to_draft": back_to_draft,
+}
+
+
+def add_correction(article, user, kind, text):
+    """Append a correction, clarification or update to a published article."""
+    if not user.has_perm("articles.add_correction"):
+        raise TransitionRefused(_("You may not add corrections."))
+    text = (text or "").strip()
+    if not text:
+        raise TransitionRefused(_("Write the text of the correction."))
+    if kind not in Correction.Kind.values:
+        raise TransitionRefused(_("Choose correction, clarification or update."))
+    if article.status != Status.PUBLISHED or article.is_scheduled:
+        raise TransitionRefused(_("Corrections are for articles readers can already see."))
+    return Correction.objects.create(article=article, kind=kind, text=text, created_by=user)
+
+
+def create_preview_link(article, user, hours=None):
+    """A shareable link to the article as it will look, valid for `hours` (48 by default)."""
+    if not user.has_perm("articles.add_previewlink"):
+        raise TransitionRefused(_("You may not share preview links."))
+    hours = hours or settings.PREVIEW_LINK_HOURS
+    return PreviewLink.objects.create(
+        article=article, created_by=user, expires_at=timezone.now() + timedelta(hours=hours)
+    )
+
+
+def revoke_preview_link(link, user):
+    if not user.has_perm("articles.change_previewlink"):
+        raise TransitionRefused(_("You may not revoke preview links."))
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save()
+    return link

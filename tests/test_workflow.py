@@ -1,0 +1,251 @@
+"""The workflow beyond permissions: preconditions, scheduling, history, no lost edits, locks."""
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import workflow
+from articles.models import Article, EditSession
+from tests.factories import make_photo
+from tests.workflow_helpers import (
+    change_form_data,
+    change_url,
+    publishable_article,
+    staff_user,
+    transition_url,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def messages_of(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def test_missing_publishing_requirements_are_listed_on_the_form_and_block_publishing(
+    client, editor, reporter
+):
+    photo = make_photo(alt_text="", agency="", photographer="")
+    article = publishable_article(reporter.author, lead_photo=photo, section=None, body="")
+    workflow.submit(article, reporter, article.version)
+    client.force_login(editor)
+
+    page = client.get(change_url(article)).content.decode()
+    for missing in ["a body", "a section", "alt text for the lead photo", "a credit for the lead"]:
+        assert missing in page
+
+    article.refresh_from_db()
+    response = client.post(transition_url(article, "publish"), {"version": article.version})
+    article.refresh_from_db()
+    assert article.status == "in_review"
+    assert (
+        "Still missing: a body, a section, alt text for the lead photo" in messages_of(response)[0]
+    )
+
+
+def test_scheduling_is_in_the_newsrooms_time_zone_and_needs_no_worker(
+    client, editor, reporter, settings
+):
+    settings.TIME_ZONE = "Europe/Oslo"
+    article = publishable_article(reporter.author)
+    workflow.submit(article, reporter, article.version)
+    article.refresh_from_db()
+    client.force_login(editor)
+    next_year = timezone.now().year + 1
+    response = client.post(
+        transition_url(article, "schedule"),
+        {"version": article.version, "publish_at": f"{next_year}-01-15T09:30"},
+        follow=True,
+    )
+    article.refresh_from_db()
+    assert article.publish_at == timezone.make_aware(
+        timezone.datetime(next_year, 1, 15, 9, 30), ZoneInfo("Europe/Oslo")
+    )
+    assert f"Scheduled for 15 Jan {next_year}, 09:30 CET" in response.content.decode()
+    assert not Article.objects.published().filter(pk=article.pk).exists()
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+    # When the time comes, published() lets it through: nothing has to run.
+    article.publish_at = timezone.now() - timedelta(seconds=1)
+    article.save()
+    assert Article.objects.published().filter(pk=article.pk).exists()
+
+
+def test_scheduling_in_the_past_is_refused(client, editor, reporter):
+    article = publishable_article(reporter.author)
+    workflow.submit(article, reporter, article.version)
+    article.refresh_from_db()
+    client.force_login(editor)
+    response = client.post(
+        transition_url(article, "schedule"),
+        {"version": article.version, "publish_at": "2001-01-01T10:00"},
+    )
+    article.refresh_from_db()
+    assert article.status == "in_review"
+    assert "time in the future" in messages_of(response)[0]
+
+
+def test_return_and_withdraw_need_a_note(client, editor, reporter):
+    article = publishable_article(reporter.author)
+    workflow.submit(article, reporter, article.version)
+    article.refresh_from_db()
+    client.force_login(editor)
+    response = client.post(transition_url(article, "return"), {"version": article.version})
+    article.refresh_from_db()
+    assert article.status == "in_review"
+    assert "needs a note" in messages_of(response)[0]
+
+
+def test_the_article_page_shows_every_transition_with_its_note(client, editor, reporter):
+    article = publishable_article(reporter.author)
+    article = workflow.submit(article, reporter, article.version)
+    article = workflow.return_to_author(article, editor, article.version, "Needs a second source.")
+    article = workflow.submit(article, reporter, article.version, "Added the mayor.")
+    article = workflow.publish(article, editor, article.version)
+    article = workflow.withdraw(article, editor, article.version, "Legal asked us to.")
+
+    client.force_login(reporter)  # read-only for the reporter now, history included
+    page = client.get(change_url(article)).content.decode()
+    for text in [
+        "Needs a second source.",
+        "Added the mayor.",
+        "Legal asked us to.",
+        "In review → Published",
+        "Published → Withdrawn",
+    ]:
+        assert text in page
+    assert list(article.transitions.values_list("name", flat=True)) == [
+        "withdraw",
+        "publish",
+        "submit",
+        "return",
+        "submit",
+    ]
+
+
+def test_a_bad_transition_request_is_a_message_not_a_500(client, editor, reporter):
+    article = publishable_article(reporter.author)
+    client.force_login(editor)
+    response = client.post(transition_url(article, "submit"), {"version": "not-a-number"})
+    assert response.status_code == 302
+    assert "reload the page" in messages_of(response)[0]
+    assert client.post(transition_url(article, "explode"), {"version": 1}).status_code == 404
+    assert client.get(transition_url(article, "submit")).status_code == 405
+
+
+# --- no lost edits ---
+
+
+def test_a_stale_save_is_refused_and_the_second_editors_text_is_kept(client, editor, reporter):
+    article = publishable_article(reporter.author, body="<p>Original text.</p>")
+    second_editor = staff_user("erin", "Editor")
+    second_editor.last_name = "Eriksen"
+    second_editor.save()
+
+    # Both load the same form (version N).
+    client.force_login(editor)
+    assert client.get(change_url(article)).status_code == 200
+    loaded = Article.objects.get(pk=article.pk)
+
+    client.force_login(second_editor)
+    first = client.post(
+        change_url(article),
+        change_form_data(loaded, headline="Erin's headline", body="<p>Erin's text.</p>"),
+    )
+    assert first.status_code == 302
+
+    client.force_login(editor)
+    second = client.post(
+        change_url(article),
+        change_form_data(loaded, headline="Eddie's headline", body="<p>Eddie's own paragraph.</p>"),
+    )
+    assert second.status_code == 200  # the form again, not a redirect
+    page = second.content.decode()
+    assert "Erin Eriksen saved this article at" in page
+    assert "changed: headline, body" in page
+    assert "Eddie&#x27;s own paragraph." in page  # the refused text is still in the form
+    assert 'value="Eddie&#x27;s headline"' in page
+
+    stored = Article.objects.get(pk=article.pk)
+    assert stored.headline == "Erin's headline"
+    assert stored.body == "<p>Erin's text.</p>"
+    assert stored.version == loaded.version + 1
+
+
+def test_transitions_check_the_version_too(client, editor, reporter):
+    article = publishable_article(reporter.author)
+    workflow.submit(article, reporter, article.version)
+    article.refresh_from_db()
+    stale = article.version
+    client.force_login(editor)
+    client.post(change_url(article), change_form_data(article, dek="A new standfirst."))
+
+    response = client.post(transition_url(article, "publish"), {"version": stale})
+    article.refresh_from_db()
+    assert article.status == "in_review"
+    assert "after you opened it, and changed: dek" in messages_of(response)[-1]
+
+
+def test_the_soft_lock_names_who_is_editing_and_since_when(client, editor, reporter, settings):
+    settings.TIME_ZONE = "UTC"
+    article = publishable_article(reporter.author)
+    client.force_login(reporter)
+    client.get(change_url(article))  # opening the page takes the lock
+    session = EditSession.objects.get(article=article, user=reporter)
+    since = timezone.localtime(session.started_at).strftime("%H:%M")
+
+    client.force_login(editor)
+    page = client.get(change_url(article)).content.decode()
+    assert f"rita has been editing this since {since}." in page
+
+    heartbeat = reverse("admin:articles_article_heartbeat", args=[article.pk])
+    assert client.post(heartbeat).json() == {"notice": f"rita has been editing this since {since}."}
+
+    # The reporter closes the page: a few minutes later the lock has gone.
+    session.last_seen_at = timezone.now() - timedelta(seconds=settings.EDIT_LOCK_TIMEOUT + 1)
+    session.save()
+    assert client.post(heartbeat).json() == {"notice": ""}
+
+
+def test_only_people_who_may_edit_hold_a_lock(client, reporter, editor):
+    article = publishable_article(editor_author := reporter.author)
+    del editor_author
+    other = staff_user("otto", "Reporter")
+    client.force_login(other)
+    assert client.get(change_url(article)).status_code == 200  # read-only view
+    heartbeat = reverse("admin:articles_article_heartbeat", args=[article.pk])
+    assert client.post(heartbeat).status_code == 403
+    assert not EditSession.objects.filter(user=other).exists()
+
+
+def test_the_change_page_is_a_fixed_number_of_queries(
+    client, reporter, django_assert_max_num_queries
+):
+    article = publishable_article(reporter.author)
+    client.force_login(reporter)
+    client.get(change_url(article))
+    with django_assert_max_num_queries(25):
+        assert client.get(change_url(article)).status_code == 200
+
+
+def test_a_save_that_loses_the_race_after_loading_is_refused(rf, editor, reporter):
+    """Someone saves between our reading the article and our check: the claim fails."""
+    from django.contrib import admin
+
+    article = publishable_article(reporter.author)
+    our_copy = Article.objects.get(pk=article.pk)  # what the admin read for this request
+    article.headline = "Their headline"
+    article.save()  # committed just after we read
+
+    request = rf.post(change_url(article))
+    request.user = editor
+    model_admin = admin.site._registry[Article]
+    form_class = model_admin.get_form(request, our_copy, change=True)
+    form = form_class(data=change_form_data(our_copy, headline="Ours"), instance=our_copy)
+    assert not form.is_valid()
+    assert "changed: headline" in str(form.non_field_errors())
+    assert Article.objects.get(pk=article.pk).headline == "Their headline"
