@@ -351,6 +351,10 @@ class BylineInline(admin.TabularInline):
     autocomplete_fields = ["author"]
     fields = ["author", "role", "position"]
 
+    def get_queryset(self, request):
+        # Each row's title names its author.
+        return super().get_queryset(request).select_related("author")
+
 
 # Headings, bold, italic, links, lists and block quotes; ProseMirror drops anything else on
 # paste, and the server still sanitises whatever arrives (articles/sanitize.py).

@@ -574,6 +574,6 @@ def test_partner_pages_query_count_does_not_grow_with_authors(
     )
     for article in (small, big):
         for name in ["article-republish", "article-republish-panel", "article-ninjs"]:
-            with django_assert_max_num_queries(5):
+            with django_assert_max_num_queries(6):
                 response = client.get(reverse(f"articles:{name}", args=[article.slug]))
             assert response.status_code == 200
