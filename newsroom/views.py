@@ -56,4 +56,5 @@ def login_locked_out(request, original_response=None, credentials=None):
     }
     response = TemplateResponse(request, "admin/locked_out.html", context, status=429)
     response["Retry-After"] = str(minutes * 60)
-    return response
+    # Axes' middleware returns this after the other middleware has rendered its responses.
+    return response.render()
