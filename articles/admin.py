@@ -1,8 +1,12 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
+from taggit.forms import TagField
+from taggit.managers import TaggableManager
+from taggit.models import Tag
 
 from articles.models import Article, Author, Byline, ImageCredit, Publisher, Section
 
@@ -132,6 +136,19 @@ class BylineInline(admin.TabularInline):
     fields = ["author", "role", "position"]
 
 
+class BoundedTagField(TagField):
+    """Tags, each within the length the database stores (PostgreSQL refuses longer ones)."""
+
+    def clean(self, value):
+        tags = super().clean(value)
+        limit = Tag._meta.get_field("name").max_length
+        if any(len(tag) > limit for tag in tags):
+            raise ValidationError(
+                _("Each tag can be at most %(limit)d characters long."), params={"limit": limit}
+            )
+        return tags
+
+
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin):
     list_display = [
@@ -151,6 +168,7 @@ class ArticleAdmin(VersionAdmin):
     autocomplete_fields = ["section", "lead_photo"]
     readonly_fields = ["lead_photo_preview", "created_at", "updated_at"]
     inlines = [BylineInline]
+    formfield_overrides = {TaggableManager: {"form_class": BoundedTagField}}
     list_select_related = ["section", "lead_photo"]
     fieldsets = [
         (None, {"fields": ["kicker", "headline", "slug", "dek", "section", "dateline"]}),

@@ -1,11 +1,15 @@
+import hashlib
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
+from taggit.models import Tag
 
 from articles.sanitize import sanitize_html
 
@@ -354,3 +358,14 @@ class Byline(models.Model):
 
     def __str__(self):
         return f"{self.role} {self.author}".strip()
+
+
+# --- security and resilience (issue 8) ---
+
+
+@receiver(pre_save, sender=Tag)
+def give_every_tag_a_slug(sender, instance, **kwargs):
+    """A tag made only of emoji or punctuation slugifies to nothing; it still needs an address."""
+    if not instance.slug:
+        digest = hashlib.sha256(instance.name.encode()).hexdigest()[:10]
+        instance.slug = f"tag-{digest}"

@@ -70,7 +70,7 @@ def test_cookies_are_secure_and_http_only(client, superuser):
 
 def directives(response):
     policy = response["Content-Security-Policy"]
-    return dict((part.split()[0], part.split()[1:]) for part in policy.split(";") if part.strip())
+    return {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()}
 
 
 def test_policy_allows_only_this_site_and_no_inline_script(client, publisher):
