@@ -168,3 +168,34 @@ def test_rich_text_editor_works_under_the_csp(new_page, publisher):
     assert "Typed in the editor" in editable.inner_text()
     assert page.locator(".prose-editor [contenteditable=true] strong").count() == 1
     assert not watcher.problems, "\n".join(watcher.problems)
+
+
+def test_hostile_text_is_shown_never_run(new_page, publisher):
+    """Script payloads in every reader-visible field: shown as text, no dialog, no violation."""
+    payload = '"><img src=x onerror=alert(1)><script>alert(2)</script>'
+    author = make_author(name=f"Eve {payload}", slug="eve", bio=payload, job_title=payload)
+    photo = make_photo(caption=payload, photographer=payload, alt_text=payload)
+    article = make_article(
+        headline=f"Headline {payload}",
+        dek=payload,
+        kicker=payload,
+        dateline=payload,
+        body=f"<p>{payload}</p>",
+        authors=[author],
+        lead_photo=photo,
+        tags=[payload[:40]],
+    )
+    page = new_page()
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    watcher = CspWatcher(page)
+    for url in [
+        "/",
+        article.get_absolute_url(),
+        "/author/eve/",
+        f"{article.get_absolute_url()}republish/",
+    ]:
+        watcher.visit(url)
+    assert page.get_by_text('Eve "><img src=x onerror=alert(1)>').count() >= 1
+    assert dialogs == []
+    assert not watcher.problems, "\n".join(watcher.problems)
