@@ -28,6 +28,7 @@ pytestmark = pytest.mark.django_db
 
 NOT_PUBLIC = {
     "draft": {"status": Article.Status.DRAFT, "publish_at": None},
+    "previewed": {"status": Article.Status.DRAFT, "publish_at": None},
     "review": {"status": Article.Status.IN_REVIEW, "publish_at": None},
     "scheduled": {"status": Article.Status.PUBLISHED, "publish_at": timedelta(days=1)},
     "withdrawn": {"status": Article.Status.WITHDRAWN, "publish_at": -timedelta(days=1)},
@@ -78,9 +79,30 @@ def make_secret_article(state, section, author):
     return secrets
 
 
-# Other features add their own secret things here: a callable that makes them and returns
-# Secrets (e.g. an expired or revoked preview link, whose URL goes into Secrets.urls).
-EXTRA_SECRET_MAKERS = []
+def make_dead_preview_links(section, author):
+    """A draft with an expired and a revoked shareable preview link (the workflow's, issue 3)."""
+    from articles import models
+
+    preview_link = getattr(models, "PreviewLink", None)
+    if preview_link is None:  # not merged yet
+        return Secrets()
+    secrets = make_secret_article("previewed", section, author)
+    article = Article.objects.get(slug="xyzzypreviewedslug")
+    expired = preview_link.objects.create(
+        article=article, expires_at=timezone.now() - timedelta(minutes=1)
+    )
+    revoked = preview_link.objects.create(
+        article=article,
+        expires_at=timezone.now() + timedelta(days=1),
+        revoked_at=timezone.now(),
+    )
+    secrets.urls |= {expired.get_absolute_url(), revoked.get_absolute_url()}
+    return secrets
+
+
+# Other features add their own secret things here: a callable (section, author) that makes
+# them and returns Secrets, with any URL that must reveal nothing in Secrets.urls.
+EXTRA_SECRET_MAKERS = [make_dead_preview_links]
 
 
 @pytest.fixture
@@ -93,10 +115,10 @@ def site_with_secrets(publisher, settings):
         for _number in range(5)
     ]
     secrets = Secrets()
-    for maker in [*(lambda s=s: make_secret_article(s, section, author) for s in NOT_PUBLIC)]:
-        add(secrets, maker())
+    for state in ["draft", "review", "scheduled", "withdrawn"]:
+        add(secrets, make_secret_article(state, section, author))
     for maker in EXTRA_SECRET_MAKERS:
-        add(secrets, maker())
+        add(secrets, maker(section, author))
     return public, secrets
 
 
@@ -235,6 +257,7 @@ def test_no_unpublished_story_leaks_anywhere_on_the_public_site(client, site_wit
     assert visited["/section/world/"] == 200 and visited["/section/world/?page=2"] == 200
     assert visited["/author/saga-lund/"] == 200 and visited["/tag/shared/"] == 200
     assert all(visited[article.get_absolute_url()] == 200 for article in public)
+    assert secrets.urls <= visited.keys()  # dead preview links: visited, and revealed nothing
     for slug in secrets.slugs:
         assert visited[f"/articles/{slug}/"] == 404
         assert visited[f"/articles/{slug}/republish/"] == 404
