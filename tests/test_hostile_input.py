@@ -242,10 +242,27 @@ def test_payload_in_urls_and_query_strings_is_never_a_server_error(client, publi
     urls = [route.format(encoded) for route in ROUTES]
     urls += [f"/?q={encoded}", f"/section/desk/?page={encoded}", f"/?{encoded}={encoded}"]
     make_section(name="Desk", slug="desk")
+    urls += [f"{path}?{name}={encoded}" for path, name in get_form_fields(client.get("/"))]
     for url in urls:
         response = client.get(url)
         assert response.status_code in {200, 400, 404}, (url, response.status_code)
         assert_nothing_executable(response.content.decode(errors="replace"), url)
+
+
+def get_form_fields(response):
+    """(action, field name) for each text field of each GET form on a page: search, filters."""
+    fields = []
+    for attributes, body in re.findall(
+        r"(?is)<form([^>]*)>(.*?)</form>", response.content.decode()
+    ):
+        if re.search(r"method\s*=\s*[\"']?post", attributes, re.I):
+            continue
+        action = re.search(r"action\s*=\s*[\"']([^\"']*)[\"']", attributes)
+        for name in re.findall(
+            r"<input(?![^>]*type=[\"']?(?:hidden|submit))[^>]*name=[\"']([^\"']+)", body
+        ):
+            fields.append((action.group(1) if action else "/", name))
+    return fields
 
 
 @pytest.mark.parametrize(
