@@ -1,3 +1,4 @@
+import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -6,12 +7,13 @@ from django.core import signing
 from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
+from taggit.models import Tag
 
 from articles import images
 from articles.sanitize import sanitize_html
@@ -814,3 +816,14 @@ class EditSession(models.Model):
 
     def __str__(self):
         return f"{self.user} on {self.article}"
+
+
+# --- security and resilience (issue 8) ---
+
+
+@receiver(pre_save, sender=Tag)
+def give_every_tag_a_slug(sender, instance, **kwargs):
+    """A tag made only of emoji or punctuation slugifies to nothing; it still needs an address."""
+    if not instance.slug:
+        digest = hashlib.sha256(instance.name.encode()).hexdigest()[:10]
+        instance.slug = f"tag-{digest}"

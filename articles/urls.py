@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from articles import feeds, views
 
@@ -24,7 +24,8 @@ urlpatterns = [
         name="republication-pixel",
     ),
     path("section/<slug:slug>/", views.SectionView.as_view(), name="section"),
-    path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    # Tag slugs keep the letters of any script (a tag in Arabic has an Arabic slug).
+    re_path(r"^tag/(?P<slug>[-\w]+)/$", views.TagView.as_view(), name="tag"),
     path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("republishing/", views.TermsView.as_view(), name="terms"),
     # --- reader's site (issue 5) ---

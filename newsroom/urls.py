@@ -20,3 +20,7 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Error pages that render without the database (a 503 with Retry-After when it is down).
+handler400 = "newsroom.views.bad_request"
+handler500 = "newsroom.views.server_error"

@@ -1,0 +1,40 @@
+"""Request hygiene: refuse what no page of this site can use, before anything reads it."""
+
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from newsroom.views import render_error_page
+
+
+class RequestHygieneMiddleware:
+    """Answers 413 to bodies over REQUEST_MAX_MB and 400 to NUL bytes in the address.
+
+    The size is judged from Content-Length alone, so a huge upload is refused before a byte of
+    it is read (under WSGI, as deployed with gunicorn, Django never reads past Content-Length).
+    NUL bytes never belong in a URL and PostgreSQL refuses them in queries, which would
+    otherwise turn a search or a list filter into a server error.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.REQUEST_MAX_MB * 1024 * 1024
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            return render_error_page(400, "400.html")
+        if length > limit:
+            message = _("The upload is too large: %(size)s, and the limit is %(limit)s.") % {
+                "size": filesizeformat(length),
+                "limit": filesizeformat(limit),
+            }
+            return render_error_page(413, "413.html", {"message": message})
+        if "\x00" in request.path or any(
+            "\x00" in key or "\x00" in value for key, value in request.GET.items()
+        ):
+            return render_error_page(400, "400.html")
+        return self.get_response(request)

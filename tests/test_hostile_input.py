@@ -1,0 +1,281 @@
+"""Hostile input through the real admin forms and public URLs: escaped or refused, never run.
+
+Each payload goes into every text field a user can type into, as a superuser's POST of the
+real admin form. A saved value must come out escaped on every public page; a refused form
+must come back with an error and with everything the user typed still in it; nothing may
+ever be a server error.
+"""
+
+import re
+from datetime import timedelta
+from urllib.parse import quote
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from django.utils.html import escape
+from taggit.models import Tag
+
+from articles.models import Article, Author, ImageCredit, Publisher, Section
+from tests.admin_forms import admin_form
+from tests.factories import jpeg_bytes, make_author, make_section
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+PAYLOADS = {
+    "script": '<script>alert("xss-1")</script>',
+    "event-handler": '"><img src=x onerror=alert(2)>',
+    "svg": "<svg/onload=alert(3)>",
+    "html": '<b>bold</b> <a href="https://evil.example/">link</a> & <i>',
+    "javascript-url": "javascript:alert(4)",
+    "data-url": "data:text/html;base64,PHNjcmlwdD5hbGVydCg1KTwvc2NyaXB0Pg==",
+    "very-long": "Long" * 5_000,
+    "rtl": "\u202eevil\u202c مرحبا بالعالم עברית",
+    "emoji": "👩🏽‍💻 news 🇺🇦 🏳️‍🌈",
+    "combining": "Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫǧ̗͚̚o̙̔ͮ̇͐̇",
+    "nul": "before\x00after",
+    "template": "{{ request }} {% debug %} ${7*7}",
+    "sql": "'; DROP TABLE articles_article; --",
+}
+# What no field can store: refused with a form error everywhere.
+REFUSED_EVERYWHERE = {"nul", "very-long"}
+
+# Each admin form: its address, the fields anyone may type anything into, and the fields with
+# a format (slug, URL, e-mail), which get valid values when the free fields are tried alone.
+FORMS = {
+    # Tags first: the article form then reuses the hostile tag rather than clashing with it.
+    "tag": {"free": ["name"], "formatted": {"slug": "hostile-tag-{n}"}},
+    "article": {
+        "free": [
+            "kicker",
+            "headline",
+            "dek",
+            "dateline",
+            "body",
+            "terms",
+            "tags",
+            "bylines-0-role",
+        ],
+        "formatted": {"slug": "hostile-{n}"},
+    },
+    "author": {
+        "free": ["name", "job_title", "affiliation", "bio", "social_handle"],
+        "formatted": {
+            "slug": "hostile-author-{n}",
+            "social_url": "https://social.example/{n}",
+            "tips_email": "tips{n}@example.org",
+        },
+    },
+    "imagecredit": {
+        "free": [
+            "alt_text",
+            "caption",
+            "photographer",
+            "agency",
+            "providers",
+            "suffix",
+            "credit_override",
+            "reference_id",
+            "special_instructions",
+            "copyright_notice",
+        ],
+        "formatted": {},
+    },
+    "section": {"free": ["name", "description"], "formatted": {"slug": "hostile-section-{n}"}},
+    "publisher": {
+        "free": ["name", "terms"],
+        "formatted": {"site_url": "https://news.example.org", "licensing_email": "l@example.org"},
+    },
+}
+
+# Raw markup or link schemes that, if found in a page, would mean a payload was not escaped.
+EXECUTABLE = [
+    re.compile(r"<script>alert"),
+    re.compile(r"<img src=x onerror", re.I),
+    re.compile(r"<svg/onload", re.I),
+    re.compile(r"""(href|src|action)\s*=\s*["']?\s*(javascript|data):""", re.I),
+]
+
+
+def assert_nothing_executable(html, where):
+    for pattern in EXECUTABLE:
+        assert not pattern.search(html), f"{pattern.pattern} unescaped on {where}"
+    assert "\x00" not in html, where
+
+
+class Desk:
+    """A superuser at the admin, filling in forms."""
+
+    def __init__(self, client, superuser):
+        client.force_login(superuser)
+        self.client = client
+        self.count = 0
+        self.blank_forms = {}
+        self.section = make_section(name="Desk", slug="desk")
+        self.author = make_author(name="Desk Reporter", slug="desk-reporter")
+
+    def url(self, form):
+        if form == "publisher":
+            return f"/admin/articles/publisher/{Publisher.load().pk}/change/"
+        app = "taggit" if form == "tag" else "articles"
+        return f"/admin/{app}/{form}/add/"
+
+    def baseline(self, form):
+        """A valid form: what a careful user would send."""
+        self.count += 1
+        if form not in self.blank_forms:
+            self.blank_forms[form] = admin_form(self.client, self.url(form))
+        data = dict(self.blank_forms[form])
+        data |= {
+            name: value.format(n=self.count) for name, value in FORMS[form]["formatted"].items()
+        }
+        data |= {name: f"Plain {name} {self.count}" for name in FORMS[form]["free"]}
+        if form == "article":
+            data |= {"section": str(self.section.pk), "bylines-0-author": str(self.author.pk)}
+            data |= {"tags": f"plain-{self.count}", "bylines-0-position": "0"}
+        if form == "imagecredit":
+            from django.core.files.uploadedfile import SimpleUploadedFile
+
+            data["image"] = SimpleUploadedFile("photo.jpg", jpeg_bytes(), "image/jpeg")
+        return data
+
+    def post(self, form, data):
+        response = self.client.post(self.url(form), data)
+        assert response.status_code in {200, 302}, (form, response.status_code)
+        return response
+
+
+def assert_refused_and_kept(response, data, fields, where):
+    assert response.status_code == 200, where
+    html = response.content.decode()
+    assert "errornote" in html, where
+    for name in fields:
+        assert escape(data[name]) in html, f"{name} not kept in the re-shown form ({where})"
+
+
+def publish_everything():
+    Article.objects.update(
+        status=Article.Status.PUBLISHED, publish_at=timezone.now() - timedelta(hours=1)
+    )
+    article = Article.objects.order_by("pk").last()
+    if article and not article.lead_photo and ImageCredit.objects.exists():
+        article.lead_photo = ImageCredit.objects.order_by("pk").last()
+        article.save()
+
+
+def public_urls():
+    urls = {"/", "/republishing/"}
+    for article in Article.objects.all():
+        urls |= {article.get_absolute_url(), f"{article.get_absolute_url()}republish/"}
+    urls |= {author.get_absolute_url() for author in Author.objects.all()}
+    urls |= {section.get_absolute_url() for section in Section.objects.all()}
+    urls |= {f"/tag/{tag.slug}/" for tag in Tag.objects.all()}
+    return urls
+
+
+@pytest.mark.parametrize("payload_name", PAYLOADS)
+def test_payload_in_every_admin_text_field_is_escaped_or_refused(
+    client, superuser, publisher, payload_name
+):
+    payload = PAYLOADS[payload_name]
+    desk = Desk(client, superuser)
+    for form, fields in FORMS.items():
+        # Everything at once, format fields included.
+        data = desk.baseline(form)
+        typed = [*fields["free"], *fields["formatted"]]
+        data |= dict.fromkeys(typed, payload)
+        response = desk.post(form, data)
+        if response.status_code == 200:
+            assert_refused_and_kept(response, data, typed, f"{form}, all fields")
+            # Then the free fields alone, with valid formatted ones.
+            data = desk.baseline(form) | dict.fromkeys(fields["free"], payload)
+            response = desk.post(form, data)
+        if payload_name in REFUSED_EVERYWHERE or response.status_code == 200:
+            assert_refused_and_kept(response, data, fields["free"], f"{form}, free fields")
+        if payload_name not in REFUSED_EVERYWHERE and response.status_code == 200:
+            # Only a length limit may refuse an ordinary payload (e.g. a 50-character suffix).
+            assert "Ensure this value has at most" in response.content.decode(), form
+    publish_everything()
+    reader = Client()
+    for url in public_urls():
+        response = reader.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert_nothing_executable(html, url)
+    if payload_name not in REFUSED_EVERYWHERE:
+        headline = Article.objects.get(headline=payload)
+        html = reader.get(headline.get_absolute_url()).content.decode()
+        assert escape(payload) in html  # stored and shown exactly as typed, escaped
+
+
+def test_nul_bytes_are_a_form_error_not_a_database_error(client, superuser, publisher):
+    """PostgreSQL refuses NUL in text; the form says so before the database is asked."""
+    desk = Desk(client, superuser)
+    data = desk.baseline("article") | {"headline": "Before\x00after"}
+    response = desk.post("article", data)
+    assert response.status_code == 200
+    assert "Null characters are not allowed." in response.content.decode()
+    assert not Article.objects.filter(headline__startswith="Before").exists()
+
+
+def test_over_long_tags_are_a_form_error(client, superuser, publisher):
+    """Tag names are limited to 100 characters in the database (PostgreSQL enforces it)."""
+    desk = Desk(client, superuser)
+    data = desk.baseline("article") | {"tags": "x" * 101}
+    response = desk.post("article", data)
+    assert_refused_and_kept(response, data, ["tags"], "over-long tag")
+    assert not Tag.objects.filter(name__startswith="xxx").exists()
+
+
+ROUTES = ["/articles/{}/", "/section/{}/", "/tag/{}/", "/author/{}/", "/articles/{}/republish/"]
+
+
+@pytest.mark.parametrize("payload_name", PAYLOADS)
+def test_payload_in_urls_and_query_strings_is_never_a_server_error(client, publisher, payload_name):
+    encoded = quote(PAYLOADS[payload_name], safe="")
+    urls = [route.format(encoded) for route in ROUTES]
+    urls += [f"/?q={encoded}", f"/section/desk/?page={encoded}", f"/?{encoded}={encoded}"]
+    make_section(name="Desk", slug="desk")
+    urls += [f"{path}?{name}={encoded}" for path, name in get_form_fields(client.get("/"))]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code in {200, 400, 404}, (url, response.status_code)
+        assert_nothing_executable(response.content.decode(errors="replace"), url)
+
+
+def get_form_fields(response):
+    """(action, field name) for each text field of each GET form on a page: search, filters."""
+    fields = []
+    for attributes, body in re.findall(
+        r"(?is)<form([^>]*)>(.*?)</form>", response.content.decode()
+    ):
+        if re.search(r"method\s*=\s*[\"']?post", attributes, re.I):
+            continue
+        action = re.search(r"action\s*=\s*[\"']([^\"']*)[\"']", attributes)
+        for name in re.findall(
+            r"<input(?![^>]*type=[\"']?(?:hidden|submit))[^>]*name=[\"']([^\"']+)", body
+        ):
+            fields.append((action.group(1) if action else "/", name))
+    return fields
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/articles/%FF%FE/", "/section/%C0%AF/", "/?q=%FF", "/tag/%ED%A0%80/", "/author/caf%E9/"],
+)
+def test_invalid_utf8_in_urls_is_never_a_server_error(client, publisher, url):
+    assert client.get(url).status_code in {200, 404}
+
+
+@pytest.mark.parametrize("url", ["/?q=%00", "/articles/%00/", "/admin/articles/article/?q=%00"])
+def test_nul_bytes_in_urls_are_a_clear_400(client, publisher, superuser, url):
+    client.force_login(superuser)
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "This address cannot be read" in response.content.decode()

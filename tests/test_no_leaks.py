@@ -1,0 +1,275 @@
+"""No leaks: crawl everything the public site can reach and find no unpublished story in it.
+
+Stories in every state the public must not see are present, sharing section, author and tag
+with published ones. The crawler starts from the front page, robots.txt and the sitemap and
+follows whatever it finds: links and link rel=alternate in HTML, URLs in XML (sitemaps, feeds)
+and JSON (feeds, ninjs), absolute URLs anywhere (the partner's copy, pixels), GET forms (search,
+sent each secret word), pagination — so pages added later are crawled without changing this
+file. It also tries each secret story's slug and id wherever a public story's appear in a URL.
+"""
+
+import json
+import re
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import timedelta
+from html import unescape
+from urllib.parse import quote, urlencode, urljoin, urlsplit
+
+import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from articles.models import Article, ImageCredit
+from tests.factories import jpeg_bytes, make_article, make_author, make_photo, make_section
+
+pytestmark = pytest.mark.django_db
+
+NOT_PUBLIC = {
+    "draft": {"status": Article.Status.DRAFT, "publish_at": None},
+    "previewed": {"status": Article.Status.DRAFT, "publish_at": None},
+    "review": {"status": Article.Status.IN_REVIEW, "publish_at": None},
+    "scheduled": {"status": Article.Status.PUBLISHED, "publish_at": timedelta(days=1)},
+    "withdrawn": {"status": Article.Status.WITHDRAWN, "publish_at": -timedelta(days=1)},
+}
+OWN_HOSTS = {"testserver", urlsplit(settings.SITE_URL).netloc}
+NOT_CRAWLED = ("/admin/", "/static/", "/media/")
+MAX_PAGES = 600
+
+
+@dataclass
+class Secrets:
+    """Words that must appear on no public URL, and words to search for."""
+
+    words: set = field(default_factory=set)
+    search_terms: set = field(default_factory=set)
+    slugs: set = field(default_factory=set)
+    ids: set = field(default_factory=set)
+    urls: set = field(default_factory=set)  # extra starting points (e.g. expired preview links)
+
+
+def make_secret_article(state, section, author):
+    """A story in ``state`` whose every part carries a word found nowhere else."""
+    word = f"xyzzy{state}"
+    photo = ImageCredit(caption=f"{word}caption", alt_text="A photo")
+    photo.image.save(f"{word}photo.jpg", ContentFile(jpeg_bytes()))
+    offset = NOT_PUBLIC[state]["publish_at"]
+    article = make_article(
+        headline=f"Merger talks {word}headline",
+        slug=f"{word}slug",
+        dek=f"{word}dek",
+        body=f"<p>{word}body and {word}more.</p>",
+        section=section,
+        authors=[author],
+        tags=["shared", f"{word}tag"],
+        lead_photo=photo,
+        status=NOT_PUBLIC[state]["status"],
+    )
+    Article.objects.filter(pk=article.pk).update(
+        publish_at=timezone.now() + offset if offset is not None else None
+    )
+    secrets = Secrets(
+        words={f"{word}{part}" for part in ["headline", "slug", "dek", "body", "more", "caption"]}
+        | {f"{word}photo", f"{word}tag"},
+        search_terms={f"{word}body", f"{word}headline"},
+        slugs={article.slug},
+        ids={str(article.pk)},
+    )
+    return secrets
+
+
+def make_dead_preview_links(section, author):
+    """A draft with an expired and a revoked shareable preview link (the workflow's, issue 3)."""
+    from articles import models
+
+    preview_link = getattr(models, "PreviewLink", None)
+    if preview_link is None:  # not merged yet
+        return Secrets()
+    secrets = make_secret_article("previewed", section, author)
+    article = Article.objects.get(slug="xyzzypreviewedslug")
+    expired = preview_link.objects.create(
+        article=article, expires_at=timezone.now() - timedelta(minutes=1)
+    )
+    revoked = preview_link.objects.create(
+        article=article,
+        expires_at=timezone.now() + timedelta(days=1),
+        revoked_at=timezone.now(),
+    )
+    secrets.urls |= {expired.get_absolute_url(), revoked.get_absolute_url()}
+    return secrets
+
+
+# Other features add their own secret things here: a callable (section, author) that makes
+# them and returns Secrets, with any URL that must reveal nothing in Secrets.urls.
+EXTRA_SECRET_MAKERS = [make_dead_preview_links]
+
+
+@pytest.fixture
+def site_with_secrets(publisher, settings):
+    settings.ARTICLES_PER_PAGE = 2  # so listings have a second page to crawl
+    section = make_section(name="World", slug="world")
+    author = make_author(name="Saga Lund", slug="saga-lund")
+    public = [
+        make_article(section=section, authors=[author], tags=["shared"], lead_photo=make_photo())
+        for _number in range(5)
+    ]
+    secrets = Secrets()
+    for state in ["draft", "review", "scheduled", "withdrawn"]:
+        add(secrets, make_secret_article(state, section, author))
+    for maker in EXTRA_SECRET_MAKERS:
+        add(secrets, maker(section, author))
+    return public, secrets
+
+
+def add(into, more):
+    for name in ["words", "search_terms", "slugs", "ids", "urls"]:
+        getattr(into, name).update(getattr(more, name))
+
+
+class Crawler:
+    def __init__(self, client, secrets, public_articles):
+        self.client = client
+        self.secrets = secrets
+        self.public_slugs = {article.slug for article in public_articles}
+        self.public_ids = {str(article.pk) for article in public_articles}
+        self.visited = {}
+        self.queue = deque()
+
+    def enqueue(self, url, base="/"):
+        parts = urlsplit(urljoin(base, unescape(url.strip())))
+        if parts.scheme not in {"", "http", "https"} or (
+            parts.netloc and parts.netloc not in OWN_HOSTS
+        ):
+            return
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        if path.startswith("/") and not path.startswith(NOT_CRAWLED) and path not in self.visited:
+            self.queue.append(path)
+
+    def run(self, seeds):
+        for seed in seeds:
+            self.enqueue(seed)
+        while self.queue and len(self.visited) < MAX_PAGES:
+            url = self.queue.popleft()
+            if url in self.visited:
+                continue
+            response = self.client.get(url)
+            self.visited[url] = response.status_code
+            assert response.status_code < 500, url
+            self.check(url, response)
+            if response.status_code in {301, 302, 303, 307, 308}:
+                self.enqueue(response["Location"], url)
+            for link in self.discover(url, response):
+                self.enqueue(link, url)
+                self.enqueue_secret_variants(urljoin(url, link))
+
+    def text_of(self, response):
+        content_type = response.get("Content-Type", "")
+        if not any(kind in content_type for kind in ["text", "xml", "json", "javascript"]):
+            return ""
+        return unescape(response.content.decode(errors="replace"))
+
+    def check(self, url, response):
+        text = self.text_of(response) + " " + response.get("Link", "")
+        text = text.lower()
+        for term in self.secrets.search_terms:
+            if term in url:  # a search page may say what was searched for, and nothing more
+                text = text.replace(term, "")
+        for word in self.secrets.words | self.secrets.slugs:
+            assert word.lower() not in text, f"{word!r} leaks on {url}"
+
+    def discover(self, url, response):
+        text = self.text_of(response)
+        if not text:
+            return []
+        links = re.findall(r"""(?:href|src|action|data-url)\s*=\s*["']([^"']+)["']""", text)
+        links += re.findall(r"""https?://[^\s"'<>]+""", text)  # sitemaps, feeds, copy-ready HTML
+        links += re.findall(r"(?m)^\s*(?:Sitemap|Allow):\s*(\S+)", text)  # robots.txt
+        links += re.findall(r"<(?:loc|link|guid|id)>([^<]+)</", text)
+        links += re.findall(r"<([^>]+)>;\s*rel=", response.get("Link", ""))
+        if "json" in response.get("Content-Type", ""):
+            links += [value for value in json_strings(json.loads(text)) if value.startswith("/")]
+        links += self.search_form_urls(text, url)
+        links += self.next_pages(url, text)
+        return links
+
+    def search_form_urls(self, html, url):
+        """Every GET form, sent with each secret word in each of its text fields."""
+        urls = []
+        for attributes, body in re.findall(r"(?is)<form([^>]*)>(.*?)</form>", html):
+            if re.search(r"""method\s*=\s*["']?post""", attributes, re.I):
+                continue
+            action = re.search(r"""action\s*=\s*["']([^"']*)["']""", attributes)
+            target = urljoin(url, action.group(1) if action else url)
+            for name in re.findall(
+                r"""(?i)<input(?![^>]*type=["']?(?:hidden|submit|checkbox|radio))[^>]*name=["']([^"']+)["']""",
+                body,
+            ):
+                for term in sorted(self.secrets.search_terms):
+                    urls.append(f"{urlsplit(target).path}?{urlencode({name: term})}")
+        return urls
+
+    def next_pages(self, url, text):
+        """?page=N links are followed as links; this also tries the page after the last one."""
+        pages = [int(number) for number in re.findall(r"[?&]page=(\d+)", text)]
+        if not pages:
+            return []
+        path = urlsplit(url).path
+        return [f"{path}?page={max(pages) + 1}"]
+
+    def enqueue_secret_variants(self, url):
+        """The same kind of URL for each secret story: its slug or id instead of a public one."""
+        parts = urlsplit(url)
+        if parts.netloc and parts.netloc not in OWN_HOSTS:
+            return
+        segments = parts.path.split("/")
+        for position, segment in enumerate(segments):
+            if segment in self.public_slugs:
+                replacements = self.secrets.slugs
+            elif segment in self.public_ids:
+                replacements = self.secrets.ids
+            else:
+                continue
+            for replacement in replacements:
+                variant = segments.copy()
+                variant[position] = quote(replacement)
+                self.enqueue("/".join(variant) + (f"?{parts.query}" if parts.query else ""))
+
+
+def json_strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from json_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from json_strings(item)
+
+
+def test_no_unpublished_story_leaks_anywhere_on_the_public_site(client, site_with_secrets):
+    public, secrets = site_with_secrets
+    crawler = Crawler(client, secrets, public)
+    crawler.run(["/", "/robots.txt", "/sitemap.xml", *secrets.urls])
+    visited = crawler.visited
+    # The crawl reached every kind of public page, and the secret stories' own addresses.
+    assert visited["/"] == 200
+    assert visited["/section/world/"] == 200 and visited["/section/world/?page=2"] == 200
+    assert visited["/author/saga-lund/"] == 200 and visited["/tag/shared/"] == 200
+    assert all(visited[article.get_absolute_url()] == 200 for article in public)
+    assert secrets.urls <= visited.keys()  # dead preview links: visited, and revealed nothing
+    for slug in secrets.slugs:
+        assert visited[f"/articles/{slug}/"] == 404
+        assert visited[f"/articles/{slug}/republish/"] == 404
+    assert len(visited) >= 20
+
+
+def test_the_crawler_notices_a_leak(client, site_with_secrets):
+    """The control: publish one secret story and the crawl fails on it."""
+    public, secrets = site_with_secrets
+    Article.objects.filter(slug="xyzzydraftslug").update(
+        status=Article.Status.PUBLISHED, publish_at=timezone.now() - timedelta(minutes=1)
+    )
+    crawler = Crawler(client, secrets, public)
+    with pytest.raises(AssertionError, match="xyzzydraft"):
+        crawler.run(["/"])
