@@ -1,6 +1,7 @@
 """What machines read about a story or the newsroom: schema.org JSON-LD and Open Graph."""
 
 import json
+from contextlib import suppress
 
 from django.conf import settings
 from django.utils import timezone
@@ -37,9 +38,12 @@ def schema_images(photo):
     """
     if photo is None:
         return []
-    versions = photo.crops()
-    if not versions and photo.public_rendition:
+    try:
+        versions = photo.crops()
         rendition = photo.public_rendition
+    except OSError:  # the media storage is failing: the page goes out without its images
+        return []
+    if not versions and rendition:
         versions = [
             {"ratio": "original"} | {key: rendition[key] for key in ("url", "width", "height")}
         ]
@@ -80,7 +84,8 @@ def organization(publisher):
         "url": f"{settings.SITE_URL}/",
     }
     if publisher.logo:
-        data["logo"] = {"@type": "ImageObject", "url": absolute(publisher.logo.url)}
+        with suppress(OSError):  # a failing media storage costs the logo, not the page
+            data["logo"] = {"@type": "ImageObject", "url": absolute(publisher.logo.url)}
     return data
 
 
@@ -101,7 +106,8 @@ def author_profile(author, publisher):
     if author.bio:
         person["description"] = author.bio
     if author.photo:
-        person["image"] = absolute(author.photo.url)
+        with suppress(OSError):
+            person["image"] = absolute(author.photo.url)
     if author.social_url:
         person["sameAs"] = [author.social_url]
     return {"@context": "https://schema.org", "@type": "ProfilePage", "mainEntity": person}

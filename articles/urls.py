@@ -1,6 +1,16 @@
-from django.urls import path, re_path
+from django.urls import path, register_converter
+from django.urls.converters import SlugConverter
 
 from articles import feeds, views
+
+
+class UnicodeSlugConverter(SlugConverter):
+    """Tag slugs keep the letters of any script (a tag in Arabic has an Arabic slug)."""
+
+    regex = r"[-\w]+"
+
+
+register_converter(UnicodeSlugConverter, "tag_slug")
 
 app_name = "articles"
 
@@ -24,8 +34,7 @@ urlpatterns = [
         name="republication-pixel",
     ),
     path("section/<slug:slug>/", views.SectionView.as_view(), name="section"),
-    # Tag slugs keep the letters of any script (a tag in Arabic has an Arabic slug).
-    re_path(r"^tag/(?P<slug>[-\w]+)/$", views.TagView.as_view(), name="tag"),
+    path("tag/<tag_slug:slug>/", views.TagView.as_view(), name="tag"),
     path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("republishing/", views.TermsView.as_view(), name="terms"),
     # --- reader's site (issue 5) ---
@@ -37,8 +46,8 @@ urlpatterns = [
     path("section/<slug:slug>/atom/", feeds.AtomSectionFeed(), name="section-atom"),
     path("author/<slug:slug>/rss/", feeds.AuthorFeed(), name="author-rss"),
     path("author/<slug:slug>/atom/", feeds.AtomAuthorFeed(), name="author-atom"),
-    path("tag/<slug:slug>/rss/", feeds.TagFeed(), name="tag-rss"),
-    path("tag/<slug:slug>/atom/", feeds.AtomTagFeed(), name="tag-atom"),
+    path("tag/<tag_slug:slug>/rss/", feeds.TagFeed(), name="tag-rss"),
+    path("tag/<tag_slug:slug>/atom/", feeds.AtomTagFeed(), name="tag-atom"),
     path("corrections/", views.CorrectionsView.as_view(), name="corrections"),
     path("preview/<int:pk>/", views.StaffPreviewView.as_view(), name="preview"),
     path("preview/shared/<str:token>/", views.PreviewLinkView.as_view(), name="preview-link"),

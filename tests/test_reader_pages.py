@@ -177,7 +177,6 @@ def test_postgres_search_uses_the_language_configuration(client, publisher):
         "'; DROP TABLE articles_article; --",
         "<script>alert(1)</script>",
         "ünïcødé 東京",
-        "a\x00b",
         "x" * 5000,
     ],
 )
@@ -190,6 +189,13 @@ def test_odd_queries_get_a_clean_answer(client, searchable, query):
     if len(query) > 200:
         assert "too long" in html
         assert f'value="{query}"' in html  # what was typed is kept
+
+
+def test_a_nul_byte_in_a_query_is_a_clean_400(client, searchable):
+    """No keyboard types a NUL byte; the site refuses any URL carrying one before it is used."""
+    response = client.get(reverse("articles:search"), {"q": "a\x00b"})
+    assert response.status_code == 400
+    assert "Traceback" not in response.content.decode()
 
 
 def test_search_is_paginated_and_keeps_the_query(client, publisher, settings):
@@ -228,7 +234,7 @@ def test_500_page_is_in_the_site_design_and_needs_no_database(publisher):
     response = Client(raise_request_exception=False).get("/boom/")
     assert response.status_code == 500
     html = response.content.decode()
-    assert "Something went wrong on our side" in html
+    assert "Something went wrong" in html
     assert "/static/css/site." in html
 
 
