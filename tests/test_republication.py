@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Licence, RepublicationView
+from articles.models import Article, Correction, Licence, RepublicationView
 from articles.republication import flush_counts, pixel_url, republishing_page
 from tests.factories import make_article, make_author, make_photo, make_section
 
@@ -577,3 +577,19 @@ def test_partner_pages_query_count_does_not_grow_with_authors(
             with django_assert_max_num_queries(6):
                 response = client.get(reverse(f"articles:{name}", args=[article.slug]))
             assert response.status_code == 200
+
+
+def test_the_copy_carries_the_storys_corrections(client, story, editor):
+    Correction.objects.create(
+        article=story,
+        kind="correction",
+        text="An earlier version misnamed the port.",
+        created_by=editor,
+    )
+    republication = republish_page(client, story).context["republication"]
+    html = republication["snippet_html"]
+    assert "<strong>Correction, " in html
+    assert "An earlier version misnamed the port.</p>" in html
+    assert "Correction, " in republication["snippet_text"]
+    assert "An earlier version misnamed the port." in republication["snippet_text"]
+    parse_fragment(html)  # still valid HTML
