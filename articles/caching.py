@@ -187,6 +187,41 @@ def connect_signals():
 # --- serving ---
 
 
+def site_furniture(request):
+    """The publisher's settings and the sections, shown on every page: one cache read per request.
+
+    Kept under the ``site`` generation like a page, so a change shows at once.
+    """
+    if hasattr(request, "_site_furniture"):
+        return request._site_furniture
+    key, generation_key = "site-furniture", _generation_key(SITE)
+    generation = None
+    try:
+        found = _cache().get_many([key, generation_key])
+        generation = found.get(generation_key)
+        furniture = found.get(key)
+        if furniture is not None and generation and furniture["generation"] == generation:
+            request._site_furniture = furniture
+            return furniture
+        if not generation:
+            _cache().add(generation_key, secrets.token_hex(8), None)
+            generation = _cache().get(generation_key)
+    except Exception as error:  # noqa: BLE001 - the site outlives its cache
+        _warn_unreachable(error)
+    furniture = {
+        "publisher": Publisher.load(),
+        "sections": list(Section.objects.all()),
+        "generation": generation,
+    }
+    if generation:
+        try:
+            _cache().set(key, furniture, settings.PAGE_CACHE_SECONDS)
+        except Exception as error:  # noqa: BLE001
+            _warn_unreachable(error)
+    request._site_furniture = furniture
+    return furniture
+
+
 def next_scheduled_publication(listing_generation):
     """When the next scheduled story goes out (a timestamp), or None; one query per generation."""
     key = f"page-next-publication:{listing_generation}"
