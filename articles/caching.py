@@ -20,6 +20,7 @@ Other models hook in with one line, e.g. for corrections (issue 3)::
 and ``invalidate_on_change(SomeSiteWideModel)`` refreshes every page.
 """
 
+import functools
 import hashlib
 import logging
 import math
@@ -259,13 +260,10 @@ class PageCacheMiddleware:
             return self.get_response(request)
         if self.personal_cookies & request.COOKIES.keys():
             return self._private(self.get_response(request))
-        try:
-            match = resolve(request.path_info, getattr(request, "urlconf", None))
-        except Resolver404:
+        urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
+        tags = _tags_for_path(urlconf, request.path_info)
+        if tags is None:
             return self.get_response(request)
-        if match.namespace in EXEMPT_NAMESPACES or getattr(match.func, "page_cache_exempt", False):
-            return self.get_response(request)
-        tags = page_tags(match)
         if not settings.PAGE_CACHE:
             entry, generations = None, None
         else:
@@ -338,7 +336,7 @@ class PageCacheMiddleware:
                     if name.lower() not in {"date", "cache-control", "etag", "last-modified"}
                 ],
                 "etag": f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"',
-                "last_modified": math.floor(now),
+                "last_modified": http_date(now),
                 "expires": now + lifetime,
                 "generations": generations,
             }
@@ -354,7 +352,7 @@ class PageCacheMiddleware:
             for name, value in entry["headers"]:
                 response[name] = value
         response["ETag"] = entry["etag"]
-        response["Last-Modified"] = http_date(entry["last_modified"])
+        response["Last-Modified"] = entry["last_modified"]
         remaining = max(0, math.floor(entry["expires"] - time.time()))
         return self._public(request, response, remaining)
 
@@ -362,17 +360,18 @@ class PageCacheMiddleware:
         """Cache-Control for browsers and a CDN, and a 304 if the reader's copy is current."""
         if response.status_code != 200 or "Cache-Control" in response:
             return response
-        patch_cache_control(
-            response,
-            public=True,
-            max_age=min(settings.PAGE_CACHE_BROWSER_SECONDS, lifetime),
-            s_maxage=min(settings.PAGE_CACHE_CDN_SECONDS, lifetime),
-            stale_while_revalidate=settings.PAGE_CACHE_STALE_SECONDS,
+        response["Cache-Control"] = (
+            f"public, max-age={min(settings.PAGE_CACHE_BROWSER_SECONDS, lifetime)}, "
+            f"s-maxage={min(settings.PAGE_CACHE_CDN_SECONDS, lifetime)}, "
+            f"stale-while-revalidate={settings.PAGE_CACHE_STALE_SECONDS}"
         )
         if "ETag" not in response and not response.streaming:
             response["ETag"] = (
                 f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
             )
+        conditional = request.META.keys() & {"HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE"}
+        if not conditional:
+            return response
         return get_conditional_response(
             request,
             etag=response.get("ETag"),
@@ -384,6 +383,18 @@ class PageCacheMiddleware:
         if "Cache-Control" not in response:
             patch_cache_control(response, private=True, no_cache=True)
         return response
+
+
+@functools.lru_cache(maxsize=4096)
+def _tags_for_path(urlconf, path):
+    """page_tags() for a path, or None if it is never cached (remembered: URLs are fixed)."""
+    try:
+        match = resolve(path, urlconf)
+    except Resolver404:
+        return None
+    if match.namespace in EXEMPT_NAMESPACES or getattr(match.func, "page_cache_exempt", False):
+        return None
+    return page_tags(match)
 
 
 def _parse_date(value):
