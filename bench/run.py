@@ -33,6 +33,9 @@ HOST = "127.0.0.1"
 LUA = ROOT / "bench" / "wrk.lua"
 RESULTS = ROOT / "bench" / "RESULTS.md"
 
+# A response slower than this counts as an error (wrk's own default is 2 s).
+WRK_TIMEOUT = 10
+
 TARGETS = {
     "cached_article": 0.80,  # of the hello-world rate
     "uncached_article": 0.35,
@@ -186,6 +189,7 @@ def wrk(port, path, *, connections, duration, paths_file=None):
         "-t2",
         f"-c{connections}",
         f"-d{duration}s",
+        f"--timeout={WRK_TIMEOUT}s",
         "-s",
         str(LUA),
         f"http://{HOST}:{port}{path}",
@@ -203,6 +207,11 @@ def wrk(port, path, *, connections, duration, paths_file=None):
         "p99_ms": result["p99_us"] / 1000,
         "mean_ms": result["mean_us"] / 1000,
         "errors": errors,
+        "error_kinds": {
+            kind: result[kind]
+            for kind in ("connect", "read", "write", "status", "timeout")
+            if result[kind]
+        },
         "requests": result["requests"],
     }
 
@@ -211,6 +220,11 @@ def best(rounds):
     """The fastest round, with the errors of every round."""
     top = dict(max(rounds, key=lambda result: result["rps"]))
     top["errors"] = sum(result["errors"] for result in rounds)
+    kinds = {}
+    for result in rounds:
+        for kind, count in result["error_kinds"].items():
+            kinds[kind] = kinds.get(kind, 0) + count
+    top["error_kinds"] = kinds
     top["rounds"] = len(rounds)
     return top
 
@@ -419,8 +433,9 @@ def report(args, machine_info, pages, names, load, scale):
         f"gunicorn: {args.workers} workers × {args.threads} threads (gthread), DEBUG off, "
         f"PostgreSQL, cache in {'Redis' if args.redis_url else 'local memory'}; "
         f"wrk: 2 threads, {args.connections} connections, {args.duration} s per run after a 2 s "
-        f"warm-up, best of {args.rounds} interleaved rounds (errors summed over all rounds); "
-        f"{args.articles:,} articles.",
+        f"warm-up, best of {args.rounds} interleaved rounds (errors summed over all rounds: "
+        f"failed connections, reads and writes, non-2xx/3xx statuses, and responses slower than "
+        f"{WRK_TIMEOUT} s); {args.articles:,} articles.",
         "",
     ]
     if pages:
@@ -461,7 +476,7 @@ def report(args, machine_info, pages, names, load, scale):
             "| requests | requests/s | p50 ms | p99 ms | errors |",
             "|---:|---:|---:|---:|---:|",
             f"| {load['requests']} | {load['rps']:.0f} | {load['p50_ms']:.1f} | "
-            f"{load['p99_ms']:.1f} | {load['errors']} |",
+            f"{load['p99_ms']:.1f} | {load['errors']} {load['error_kinds'] or ''} |",
             "",
             "Memory per worker (RSS, sampled every 2 s during the run):",
             "",
