@@ -35,6 +35,8 @@ HOST = "127.0.0.1"
 LUA = ROOT / "bench" / "wrk.lua"
 RESULTS = ROOT / "bench" / "RESULTS.md"
 
+# Pause between runs: when wrk stops, up to a run's worth of slow requests is still queued.
+DRAIN_SECONDS = 2
 # A response slower than this counts as an error (wrk's own default is 2 s).
 WRK_TIMEOUT = 10
 
@@ -218,6 +220,11 @@ def wrk(port, path, *, connections, duration, paths_file=None):
     }
 
 
+def drain():
+    """Lets the server finish what the last run left queued, so it does not slow the next one."""
+    time.sleep(DRAIN_SECONDS)
+
+
 def best(rounds):
     """The fastest round, with the errors of every round."""
     top = dict(max(rounds, key=lambda result: result["rps"]))
@@ -285,7 +292,9 @@ def page_table(args, db_url, redis_url):
                     # Each page right after a hello-world run, a few times over: their ratio is
                     # what the machine's other work disturbs least.
                     for _pair in range(args.pairs):
+                        drain()
                         hello = wrk(server.port, hello_path, duration=args.duration, **run)
+                        drain()
                         result = wrk(server.port, path, duration=args.duration, **run)
                         measured[(mode, "hello-world")].append(hello)
                         measured[(mode, name)].append(result)
@@ -369,6 +378,7 @@ def scale_check(args, base_url):
         for turn in range(1, turns + 1):
             for label, (_url, mix) in mixes.items():
                 log(f"scale {turn}/{turns}: {label} articles, cache off")
+                drain()
                 measured[label].append(
                     wrk(ports[label], "/", duration=args.duration, paths_file=mix, **run)
                 )
