@@ -293,7 +293,12 @@ def page_table(args, db_url, redis_url):
                     # what the machine's other work disturbs least.
                     for _pair in range(args.pairs):
                         drain()
-                        hello = wrk(server.port, hello_path, duration=args.duration, **run)
+                        hello = wrk(
+                            server.port,
+                            hello_path,
+                            duration=args.duration,
+                            connections=args.connections,
+                        )
                         drain()
                         result = wrk(server.port, path, duration=args.duration, **run)
                         measured[(mode, "hello-world")].append(hello)
