@@ -51,5 +51,11 @@ test: lint node_modules/.installed
 	DEBUG=false SECRET_KEY=tests-only-not-a-secret SECURE_SSL_REDIRECT=false \
 		$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The benchmark (bench/run.py): needs PostgreSQL on 127.0.0.1 (BENCH_DATABASE_URL) and, for the
+# cache, Redis (BENCH_REDIS_URL); installs wrk from Debian if it is missing. BENCH_ARGS="--help".
+bench: $(BIN)/.installed
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	env -u DEBUG $(BIN)/python -m bench.run $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

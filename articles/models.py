@@ -110,10 +110,10 @@ class Publisher(models.Model):
 
     @classmethod
     def for_request(cls, request):
-        """The publisher's settings, read once per request however many templates ask."""
-        if not hasattr(request, "_publisher"):
-            request._publisher = cls.load()
-        return request._publisher
+        """The publisher's settings, read once per request (from the cache) however many ask."""
+        from articles.caching import site_furniture
+
+        return site_furniture(request)["publisher"]
 
     @property
     def licence_url(self):

@@ -318,3 +318,85 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 # asking clients to come back after OUTAGE_RETRY_AFTER seconds; SITE_NAME heads that page.
 OUTAGE_RETRY_AFTER = env_int("OUTAGE_RETRY_AFTER", 60)
 SITE_NAME = env_str("SITE_NAME", "Newsroom")
+# --- speed and scale (issue 7) ---
+# The cache: Redis when REDIS_URL is set (shared by every app server), else this process's memory.
+# Short socket timeouts: if Redis is down, pages are served from the database without waiting.
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            # Django's built-in Redis backend, keeping its client between calls (newsroom/cache.py).
+            "BACKEND": "newsroom.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "newsroom"),
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "newsroom",
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "newsroom"),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+
+# Whole pages for anonymous readers (articles/caching.py). The cache is consulted before any
+# database query, so it keeps serving readers through a database outage.
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# A CDN keeps a page this long (s-maxage), browsers this long (max-age, then a conditional GET),
+# and either may serve it this much longer while fetching a fresh copy (stale-while-revalidate).
+PAGE_CACHE_CDN_SECONDS = env_int("PAGE_CACHE_CDN_SECONDS", 60)
+PAGE_CACHE_BROWSER_SECONDS = env_int("PAGE_CACHE_BROWSER_SECONDS", 0)
+PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 30)
+# Outside the session and CSRF middleware, so a hit costs neither a query nor a cookie.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "articles.caching.PageCacheMiddleware",
+)
+
+# Sessions in PostgreSQL by default; "django.contrib.sessions.backends.cached_db" adds Redis.
+SESSION_ENGINE = env_str("SESSION_ENGINE", "django.contrib.sessions.backends.db")
+
+# Media on any Django storage: the local disk, or S3-compatible object storage (django-storages).
+MEDIA_STORAGE = env_str("MEDIA_STORAGE", "filesystem")
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            "access_key": env_str("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY") or None,
+            "custom_domain": env_str("AWS_S3_CUSTOM_DOMAIN") or None,
+            "location": env_str("AWS_LOCATION"),
+            # Published photos are public: plain, cacheable URLs rather than expiring signed ones.
+            "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", False),
+            "default_acl": env_str("AWS_DEFAULT_ACL") or None,
+            "file_overwrite": False,
+        },
+    }
+    if not STORAGES["default"]["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+elif MEDIA_STORAGE != "filesystem":
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be filesystem or s3, not {MEDIA_STORAGE!r}.")
+
+# An optional read replica: public reads go to it, writes and the staff's requests to the primary.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=env_int("CONN_MAX_AGE", 600),
+        conn_health_checks=True,
+    )
+    # Tests use one database for both, as if replication were instant.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["newsroom.db_routers.ReplicaRouter"]
+    MIDDLEWARE.insert(0, "newsroom.db_routers.PrimaryForStaffMiddleware")
+
+# The benchmark serves its hello-world view through bench/urls.py (see bench/README).
+ROOT_URLCONF = env_str("ROOT_URLCONF", ROOT_URLCONF)
