@@ -13,7 +13,7 @@ the tokens of the tags it shows on (``invalidate_articles``), so stale copies ar
 simply age out. Pages that list articles are also never kept past the next scheduled
 ``publish_at``.
 
-Other models hook in with one line, e.g. for corrections (issue 3)::
+Other models hook in with one line, as corrections do::
 
     invalidate_on_change(Correction, lambda correction: [correction.article])
 
@@ -38,7 +38,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 from taggit.models import Tag
 
-from articles.models import Article, Author, Byline, ImageCredit, Publisher, Section
+from articles.models import Article, Author, Byline, Correction, ImageCredit, Publisher, Section
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +54,8 @@ UNCACHEABLE_DIRECTIVES = {"private", "no-cache", "no-store"}
 
 
 def article_tag(slug):
-    return f"article:{slug}"
+    # Hashed: a slug taken from a URL may be any length or script, a cache key may not.
+    return f"article:{hashlib.sha256(slug.encode()).hexdigest()[:32]}"
 
 
 def page_cache_exempt(view):
@@ -181,6 +182,7 @@ def connect_signals():
     invalidate_on_change(ImageCredit, articles_of(field="lead_photo"))
     invalidate_on_change(Author, articles_of(field="authors"))
     invalidate_on_change(Tag, articles_of(field="tags"))
+    invalidate_on_change(Correction, lambda correction: [correction.article])
     invalidate_on_change(Section)
     invalidate_on_change(Publisher)
 

@@ -35,7 +35,7 @@ def article_guid(article):
 
 def feed_articles(queryset=None):
     queryset = Article.objects.published() if queryset is None else queryset
-    return queryset.with_listing_related().prefetch_related("tags", "corrections")[:FEED_LENGTH]
+    return queryset.with_listing_related().prefetch_related("tags")[:FEED_LENGTH]
 
 
 def categories(article):

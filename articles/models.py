@@ -506,14 +506,12 @@ class Article(models.Model):
     def last_updated(self):
         """When the story changed after it went out, or None if it has not (a minute's grace).
 
-        An edit counts, and so does every correction, clarification or update appended to it.
+        An edit counts, and so does every correction, clarification or update appended to it
+        (saving one dates the article: see Correction.save).
         """
-        if not self.publish_at:
-            return None
-        times = [correction.created_at for correction in self.corrections.all()]
-        if self.updated_at - self.publish_at > timedelta(minutes=1):
-            times.append(self.updated_at)
-        return max(times, default=None)
+        if self.publish_at and self.updated_at - self.publish_at > timedelta(minutes=1):
+            return self.updated_at
+        return None
 
     @property
     def has_correction(self):
@@ -751,6 +749,14 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.text[:60]}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # A note readers must see dates the story: feeds, structured data and the page's
+        # "Updated" line read it from the article alone, without a query for its corrections.
+        Article.objects.filter(pk=self.article_id, updated_at__lt=self.created_at).update(
+            updated_at=self.created_at
+        )
 
 
 class PreviewLinkQuerySet(models.QuerySet):

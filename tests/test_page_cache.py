@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.models import Article, Byline
+from articles.models import Article, Byline, Correction
 from tests.factories import make_article, make_author, make_photo, make_section
 
 pytestmark = pytest.mark.django_db
@@ -121,6 +121,19 @@ def test_edit_correction_and_withdrawal_show_at_once(client, story):
     story.save()
     assert client.get(url).status_code == 404
     assert "Harbour talks collapse" not in html(client, FRONT)
+
+
+def test_a_correction_shows_at_once_and_dates_the_story(client, story, editor):
+    url = story.get_absolute_url()
+    html(client, url)
+    html(client, "/feeds/atom/")
+    Correction.objects.create(
+        article=story, kind="correction", text="The port was misnamed.", created_by=editor
+    )
+    assert "The port was misnamed." in html(client, url)
+    story.refresh_from_db()
+    assert story.last_updated is not None
+    assert story.last_updated.isoformat()[:19] in html(client, "/feeds/atom/")
 
 
 def test_new_slug_retires_the_old_address(client, story):
