@@ -45,7 +45,12 @@ logger = logging.getLogger(__name__)
 SITE = "site"
 LISTINGS = "listings"
 # URL names whose page shows one article, found by the "slug" in its URL.
-ARTICLE_PAGES = {"articles:article-detail", "articles:article-republish"}
+ARTICLE_PAGES = {
+    "articles:article-detail",
+    "articles:article-republish",
+    "articles:article-republish-panel",
+    "articles:article-ninjs",
+}
 # Never cached: the desk, and anything a view marks with @page_cache_exempt.
 EXEMPT_NAMESPACES = {"admin"}
 # Cookies that mean the reader is, or may be, someone in particular.

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
+from articles.caching import page_cache_exempt
 from articles.models import Article, Author, Correction, PreviewLink, Publisher, Section
 from articles.ninjs import article_as_ninjs
 from articles.republication import (
@@ -150,6 +151,7 @@ class PixelResponse(HttpResponse):
             flush_counts()
 
 
+@page_cache_exempt
 @require_safe
 def republication_pixel(request, article_id):
     """Counts one view of a republished copy in the cache. No database query, nothing fetched.

@@ -55,9 +55,23 @@ PAGES = [
     Page("articles:tag", LISTING_BUDGET, lambda world: {"slug": world["tag"]}, "?page=2"),
     Page("articles:author", LISTING_BUDGET, lambda world: {"slug": world["author"]}),
     Page("articles:terms", LISTING_BUDGET),
-    # Added at merge with issue 5, e.g.:
-    # Page("articles:search", LISTING_BUDGET, query="?q=story"),
-    # Page("articles:feed", FEED_BUDGET), Page("sitemap", FEED_BUDGET),
+    Page("articles:corrections", LISTING_BUDGET),
+    Page("articles:search", LISTING_BUDGET, query="?q=story"),
+    Page("articles:search", LISTING_BUDGET, query="?q=story&page=2"),
+    Page("articles:article-republish-panel", ARTICLE_BUDGET, article),
+    Page("articles:article-ninjs", ARTICLE_BUDGET, article),
+    Page("articles:feed-rss", FEED_BUDGET),
+    Page("articles:feed-atom", FEED_BUDGET),
+    Page("articles:feed-json", FEED_BUDGET),
+    Page("articles:section-rss", FEED_BUDGET, lambda world: {"slug": world["section"]}),
+    Page("articles:author-atom", FEED_BUDGET, lambda world: {"slug": world["author"]}),
+    Page("articles:tag-rss", FEED_BUDGET, lambda world: {"slug": world["tag"]}),
+    Page("sitemap-index", FEED_BUDGET),
+    *(
+        Page("sitemap-section", FEED_BUDGET, lambda world, name=name: {"section": name})
+        for name in ["articles", "news", "sections", "authors", "tags"]
+    ),
+    Page("robots-txt", FEED_BUDGET),
 ]
 
 
