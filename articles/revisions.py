@@ -12,6 +12,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
 from articles.models import Article, Author, Byline, ImageCredit, Licence, Section
+from articles.workflow import TRACKED_FIELDS
 
 BLOCK_END = re.compile(r"</(p|h\d|li|blockquote|figcaption|tr)>|<br\s*/?>", re.IGNORECASE)
 TOKENS = re.compile(r"\s+|[^\s]+")
@@ -73,20 +74,8 @@ def _display(name, value):
     return "" if value is None else str(value)
 
 
-COMPARED_FIELDS = [
-    "kicker",
-    "headline",
-    "slug",
-    "dek",
-    "section",
-    "dateline",
-    "body",
-    "lead_photo",
-    "status",
-    "publish_at",
-    "licence",
-    "terms",
-]
+# The fields whose change a reader of the history cares about: the same as the workflow names.
+COMPARED_FIELDS = TRACKED_FIELDS
 
 
 def compare(older, newer):

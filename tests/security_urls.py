@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.urls import path
 from django_prose_editor.widgets import AdminProseEditorWidget
 
+from articles.admin import BODY_EDITOR_CONFIG
 from articles.models import Article, Section
 from newsroom.admin_site import NewsroomAdminSite
 from newsroom.urls import handler400, handler500  # noqa: F401 (the site's error pages)
@@ -34,27 +35,11 @@ def inline_script_page(request):
     return HttpResponse(PAGE.format(head="<script>document.title = 'ran';</script>"))
 
 
-EDITOR_CONFIG = {
-    "extensions": {
-        "Heading": {"levels": [2, 3, 4]},
-        "Bold": True,
-        "Italic": True,
-        "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto", "tel"]},
-        "BulletList": True,
-        "OrderedList": True,
-        "ListItem": True,
-        "Blockquote": True,
-        "HardBreak": True,
-        "History": True,
-    }
-}
-
-
 class EditorArticleForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = ["headline", "slug", "body"]
-        widgets = {"body": AdminProseEditorWidget(config=EDITOR_CONFIG, preset="configurable")}
+        widgets = {"body": AdminProseEditorWidget(config=BODY_EDITOR_CONFIG, preset="configurable")}
 
 
 class EditorArticleAdmin(admin.ModelAdmin):
