@@ -303,7 +303,10 @@ def page_table(args, db_url, redis_url):
                         result = wrk(server.port, path, duration=args.duration, **run)
                         measured[(mode, "hello-world")].append(hello)
                         measured[(mode, name)].append(result)
-                        ratios[(mode, name)].append(result["rps"] / hello["rps"])
+                        # A page slow enough to back the server up can leave the hello-world
+                        # run after it with nothing answered: that pair says nothing, skip it.
+                        if hello["rps"]:
+                            ratios[(mode, name)].append(result["rps"] / hello["rps"])
     mix.unlink()
     table = {key: best(rounds) for key, rounds in measured.items()}
     for key, values in ratios.items():
