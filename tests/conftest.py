@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 
 from articles.models import Publisher
-from tests.factories import jpeg_bytes, make_author
+from tests.factories import jpeg_bytes, make_author, restore_roles
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
@@ -61,6 +61,7 @@ def publisher(db):
 
 
 def _staff(username, group_name):
+    restore_roles()
     user = User.objects.create_user(
         username, f"{username}@example.org", "pw-for-tests-1", is_staff=True
     )

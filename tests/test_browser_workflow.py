@@ -1,13 +1,12 @@
 """The workflow in a real browser: write, submit, publish, read; and a stale tab refused."""
 
 import re
-from importlib import import_module
 
 import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article
-from tests.factories import make_photo, make_section
+from tests.factories import make_photo, make_section, restore_roles
 from tests.workflow_helpers import change_url, publishable_article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,28 +16,8 @@ PASSWORD = "pw-for-tests-1"
 
 @pytest.fixture(autouse=True)
 def roles(transactional_db):
-    """The Reporter and Editor groups, as migrations 0002 and 0003 make them.
-
-    A transactional test's flush empties every table (permissions come back by post_migrate,
-    groups do not), so the groups are made again for each browser test.
-    """
-    from django.contrib.auth.models import Group, Permission
-
-    roles = import_module("articles.migrations.0002_roles")
-    workflow = import_module("articles.migrations.0003_workflow")
-    wanted = {
-        "Reporter": roles.REPORTER | {"workflow": workflow.REPORTER_PERMISSIONS},
-        "Editor": roles.EDITOR | {"workflow": workflow.EDITOR_PERMISSIONS},
-    }
-    for name, apps_codenames in wanted.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        for app_label, codenames in apps_codenames.items():
-            group.permissions.add(
-                *Permission.objects.filter(
-                    content_type__app_label="articles" if app_label == "workflow" else app_label,
-                    codename__in=codenames,
-                )
-            )
+    """The Reporter and Editor groups, made again after the previous test's flush."""
+    restore_roles()
 
 
 def log_in(page, username):
