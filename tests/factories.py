@@ -33,6 +33,20 @@ def make_photo(**fields):
     return photo
 
 
+def make_wire_photo(**fields):
+    """The reference article's lead photo: a full agency credit chain, note and picture id."""
+    wire = {
+        "caption": "Cranes stand idle at the port.",
+        "agency": "REUTERS",
+        "photographer": "Alexei Druzhinin",
+        "providers": "RIA Novosti/Kremlin",
+        "suffix": "Files",
+        "reference_id": "RTX28OUJ",
+        "special_instructions": "ATTENTION EDITORS - SUPPLIED BY A THIRD PARTY.",
+    }
+    return make_photo(**(wire | fields))
+
+
 def make_section(**fields):
     number = next(_counter)
     defaults = {"name": f"Section {number}", "slug": f"section-{number}"}

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from articles.models import Article, Correction, Licence, RepublicationView
 from articles.republication import flush_counts, pixel_url, republishing_page
-from tests.factories import make_article, make_author, make_photo, make_section
+from tests.factories import make_article, make_author, make_photo, make_section, make_wire_photo
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
@@ -29,16 +29,7 @@ def story(publisher):
     publisher.save()
     saga = make_author(name="Saga Lund", slug="saga-lund", affiliation="Nordic Desk")
     tomas = make_author(name="Tomás Berg", slug="tomas-berg")
-    photo = make_photo(
-        caption="Cranes stand idle at the port.",
-        agency="REUTERS",
-        photographer="Alexei Druzhinin",
-        providers="RIA Novosti/Kremlin",
-        suffix="Files",
-        reference_id="RTX28OUJ",
-        special_instructions="ATTENTION EDITORS - SUPPLIED BY A THIRD PARTY.",
-        may_republish=False,
-    )
+    photo = make_wire_photo(may_republish=False)
     return make_article(
         headline="Harbour talks stall",
         slug="harbour-talks-stall",

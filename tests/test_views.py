@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import make_article, make_author, make_photo, make_section
+from tests.factories import make_article, make_author, make_photo, make_section, make_wire_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -23,16 +23,7 @@ def wire_story(publisher):
         social_url="https://x.com/sagalund",
         tips_email="saga@test.example",
     )
-    photo = make_photo(
-        caption="Cranes stand idle at the port.",
-        agency="REUTERS",
-        photographer="Alexei Druzhinin",
-        providers="RIA Novosti/Kremlin",
-        suffix="Files",
-        reference_id="RTX28OUJ",
-        special_instructions="ATTENTION EDITORS - SUPPLIED BY A THIRD PARTY.",
-        may_republish=True,
-    )
+    photo = make_wire_photo(may_republish=True)
     return make_article(
         headline="Harbour talks stall",
         slug="harbour-talks-stall",
