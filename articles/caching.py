@@ -28,7 +28,6 @@ import secrets
 import time
 
 from django.conf import settings
-from django.core.cache import caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.http import HttpResponse
@@ -39,6 +38,7 @@ from django.utils.http import http_date, parse_http_date_safe
 from taggit.models import Tag
 
 from articles.models import Article, Author, Byline, Correction, ImageCredit, Publisher, Section
+from newsroom.cache import near_cache
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +77,8 @@ def page_tags(match):
 
 
 def _cache():
-    return caches[settings.PAGE_CACHE_ALIAS]
+    # With Redis, each worker keeps the pages it serves in its own memory, kept exact by Redis.
+    return near_cache(settings.PAGE_CACHE_ALIAS, "page", settings.PAGE_CACHE_LOCAL_ENTRIES)
 
 
 def _generation_key(tag):
@@ -202,7 +203,7 @@ def site_furniture(request):
     """
     if hasattr(request, "_site_furniture"):
         return request._site_furniture
-    key, generation_key = "site-furniture", _generation_key(SITE)
+    key, generation_key = "page-site-furniture", _generation_key(SITE)
     generation = None
     try:
         found = _cache().get_many([key, generation_key])

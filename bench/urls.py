@@ -15,7 +15,9 @@ from django.urls import include, path
 from articles.caching import page_cache_exempt
 from articles.models import Article
 
-FLOOR_TEMPLATE = engines["django"].from_string("<!DOCTYPE html><title>{{ article.headline }}</title>")
+FLOOR_TEMPLATE = engines["django"].from_string(
+    "<!DOCTYPE html><title>{{ article.headline }}</title>"
+)
 
 
 @page_cache_exempt

@@ -6,7 +6,17 @@ The client is thread-safe and shares the backend's connection pool, so one per p
 Everything else — keys, serialisation, timeouts, pools — is Django's own.
 """
 
+import logging
+import os
+import threading
+import time
+from collections import OrderedDict
+
+import redis as redis_py
+from django.core.cache import caches
 from django.core.cache.backends import redis
+
+logger = logging.getLogger(__name__)
 
 
 class ReusedClientRedisCacheClient(redis.RedisCacheClient):
@@ -23,6 +33,232 @@ class ReusedClientRedisCacheClient(redis.RedisCacheClient):
 
 
 class RedisCache(redis.RedisCache):
+    """Django's Redis backend; each write also drops this process's NearCache copies of its keys,
+    so a worker sees its own changes at once, without waiting for Redis to report them."""
+
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
+
+    def _forget(self, keys=(), *, everything=False):
+        for near in _near_caches.values():
+            if near.cache is self:
+                near._forget(keys, everything=everything)
+
+    def set(self, key, *args, **kwargs):
+        super().set(key, *args, **kwargs)
+        self._forget([key])
+
+    def add(self, key, *args, **kwargs):
+        added = super().add(key, *args, **kwargs)
+        self._forget([key])
+        return added
+
+    def touch(self, key, *args, **kwargs):
+        touched = super().touch(key, *args, **kwargs)
+        self._forget([key])
+        return touched
+
+    def delete(self, key, *args, **kwargs):
+        deleted = super().delete(key, *args, **kwargs)
+        self._forget([key])
+        return deleted
+
+    def incr(self, key, *args, **kwargs):
+        value = super().incr(key, *args, **kwargs)
+        self._forget([key])
+        return value
+
+    def set_many(self, data, *args, **kwargs):
+        failed = super().set_many(data, *args, **kwargs)
+        self._forget(data)
+        return failed
+
+    def delete_many(self, keys, *args, **kwargs):
+        super().delete_many(keys, *args, **kwargs)
+        self._forget(keys)
+
+    def clear(self):
+        cleared = super().clear()
+        self._forget(everything=True)
+        return cleared
+
+
+class NearCache:
+    """This process's own copy of the cache entries under one key prefix, kept exact by Redis.
+
+    A page-cache hit needs the page and its generation tokens; reading them from Redis costs a
+    network round trip on every request. Here a worker keeps the entries it has read (at most
+    ``max_entries``, least recently used dropped first) and answers from memory. Redis keeps the
+    copies exact: a listener thread asks it to track every key under the prefix (``CLIENT
+    TRACKING ... BCAST``, Redis 6+) and drops a copy the moment Redis reports that key written,
+    deleted, expired or evicted, by any server. redis-py's own client-side cache does this too,
+    but needs Redis 7.4.
+
+    Until the listener is connected, and whenever its connection fails, every read goes to Redis
+    as if this class were not there. Writes go to Redis and drop this process's copies at once,
+    so a worker sees its own changes without waiting for Redis to report them. A read that began
+    before a change was reported never stores what it read.
+    """
+
+    # Without news from Redis for this long, the listener pings; without an answer as long again,
+    # it counts the connection as lost (a half-open connection reports nothing).
+    HEALTH_CHECK_SECONDS = 1.0
+    RECONNECT_SECONDS = 1.0
+    CLIENT_NAME = "newsroom-near-cache"
+
+    def __init__(self, alias, server, prefix, max_entries):
+        # The server is the primary, where writes, and so reports of them, happen.
+        self.alias, self.server, self.prefix, self.max_entries = alias, server, prefix, max_entries
+        self._entries = OrderedDict()
+        self._lock = threading.Lock()
+        self._epoch = 0  # changes with every report from Redis and every local write
+        self._live = False
+        self._listener_pid = None
+
+    @property
+    def cache(self):
+        return caches[self.alias]
+
+    @property
+    def live(self):
+        return self._live
+
+    # --- reads ---
+
+    def get(self, key, default=None):
+        return self.get_many([key]).get(key, default)
+
+    def get_many(self, keys):
+        self._start_listener()
+        if not self._live:
+            return self.cache.get_many(keys)
+        found, missing = {}, []
+        with self._lock:
+            epoch = self._epoch
+            for key in keys:
+                full_key = self.cache.make_and_validate_key(key)
+                if full_key in self._entries:
+                    self._entries.move_to_end(full_key)
+                    found[key] = self._entries[full_key]
+                else:
+                    missing.append(key)
+        if missing:
+            fetched = self.cache.get_many(missing)
+            found.update(fetched)
+            self._keep(fetched, epoch)
+        return found
+
+    def _keep(self, fetched, epoch):
+        with self._lock:
+            if not self._live or self._epoch != epoch:
+                return  # something changed while we read: what we read may be old
+            for key, value in fetched.items():
+                self._entries[self.cache.make_and_validate_key(key)] = value
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def __getattr__(self, name):
+        # Writes and everything else go straight to the cache, which drops the copies it changes
+        # (RedisCache below).
+        return getattr(self.cache, name)
+
+    def _forget(self, keys, *, everything=False):
+        with self._lock:
+            self._epoch += 1
+            if everything:
+                self._entries.clear()
+            for key in keys:
+                self._entries.pop(self.cache.make_and_validate_key(key), None)
+
+    # --- the listener ---
+
+    def _start_listener(self):
+        # Once per process: a worker forked from a parent that had started one has no thread.
+        if self._listener_pid == os.getpid():
+            return
+        with self._lock:
+            if self._listener_pid == os.getpid():
+                return
+            self._listener_pid = os.getpid()
+            self._live = False
+            self._entries.clear()
+        threading.Thread(target=self._listen, name="near-cache", daemon=True).start()
+
+    def _listen(self):
+        while True:
+            connection = None
+            try:
+                connection = self._subscribe()
+                self._follow(connection)
+            except Exception as error:  # noqa: BLE001 - reads fall back to Redis; try again
+                with self._lock:
+                    was_live, self._live = self._live, False
+                    self._epoch += 1
+                    self._entries.clear()
+                if was_live:
+                    logger.warning("Near cache offline, reading from Redis: %s", error)
+            finally:
+                if connection is not None:
+                    connection.disconnect()
+            time.sleep(self.RECONNECT_SECONDS)
+
+    def _subscribe(self):
+        """A connection that Redis tells of every change under the prefix (RESP2 push messages)."""
+        server = self.server
+        pool = redis_py.ConnectionPool.from_url(server, protocol=2, socket_connect_timeout=1)
+        connection = pool.make_connection()
+        connection.send_command("CLIENT", "SETNAME", self.CLIENT_NAME)
+        connection.read_response()
+        connection.send_command("CLIENT", "ID")
+        client_id = connection.read_response()
+        prefix = self.cache.make_and_validate_key(self.prefix)
+        connection.send_command(
+            "CLIENT", "TRACKING", "ON", "REDIRECT", client_id, "BCAST", "PREFIX", prefix
+        )
+        connection.read_response()
+        connection.send_command("SUBSCRIBE", "__redis__:invalidate")
+        connection.read_response()
+        with self._lock:
+            self._entries.clear()
+            self._epoch += 1
+            self._live = True
+        return connection
+
+    def _follow(self, connection):
+        waiting_for_pong = False
+        while True:
+            if not connection.can_read(timeout=self.HEALTH_CHECK_SECONDS):
+                if waiting_for_pong:
+                    raise ConnectionError("Redis did not answer a PING")
+                connection.send_command("PING")
+                waiting_for_pong = True
+                continue
+            message = connection.read_response()  # [b"message", channel, keys] or [b"pong", b""]
+            waiting_for_pong = False
+            if message[0] == b"message":
+                self._forget_full_keys(message[2])  # None: the whole database was flushed
+
+    def _forget_full_keys(self, full_keys):
+        with self._lock:
+            self._epoch += 1
+            if full_keys is None:
+                self._entries.clear()
+                return
+            for full_key in full_keys:
+                self._entries.pop(full_key.decode(), None)
+
+
+_near_caches = {}
+
+
+def near_cache(alias, prefix, max_entries):
+    """A NearCache for a Redis cache (one per alias and prefix), or the cache itself otherwise."""
+    cache = caches[alias]
+    if max_entries <= 0 or not isinstance(cache, RedisCache):
+        return cache
+    key = (alias, cache._servers[0], prefix)  # a test may point the alias at another server
+    near = _near_caches.get(key)
+    if near is None:
+        near = _near_caches.setdefault(key, NearCache(alias, *key[1:], max_entries))
+    return near
