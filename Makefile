@@ -55,6 +55,9 @@ test: lint node_modules/.installed
 # cache, Redis (BENCH_REDIS_URL); installs wrk from Debian if it is missing. BENCH_ARGS="--help".
 bench: $(BIN)/.installed
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	@# The default BENCH_DATABASE_URL logs in as "newsroom": make that role on a fresh machine.
+	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_roles WHERE rolname='newsroom'" 2>/dev/null | grep -q 1 \
+		|| psql -h 127.0.0.1 -U postgres -qc "CREATE ROLE newsroom LOGIN CREATEDB" 2>/dev/null || true
 	env -u DEBUG $(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:

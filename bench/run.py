@@ -271,6 +271,8 @@ def page_table(args, db_url, redis_url):
         "article": (f"/articles/{slugs[0]}/", None),
         "front page": ("/", None),
         "500 articles": ("/", mix),
+        # Never cached: the least an uncached article page can cost (bench/urls.py).
+        "floor": (f"/bench/floor/{slugs[0]}/", None),
     }
     search = search_path(server_env(db_url, page_cache=True, redis_url=redis_url))
     if search:
@@ -487,6 +489,7 @@ def report(args, machine_info, pages, names, load, scale):
                 )
         cached = pages[("on", "article")]["ratio"]
         uncached = pages[("off", "article")]["ratio"]
+        floor = statistics.median([pages[(mode, "floor")]["ratio"] for mode in ("on", "off")])
         errors = sum(result["errors"] for result in pages.values())
         lines += [
             "",
@@ -498,6 +501,12 @@ def report(args, machine_info, pages, names, load, scale):
             f"{'met' if uncached >= TARGETS['uncached_article'] else 'MISSED'} |",
             f"| zero errors at {args.connections} connections | {errors} | "
             f"{'met' if errors == 0 else 'MISSED'} |",
+            "",
+            f'"floor" is bench/urls.py\'s view that does the least any uncached article page must: '
+            "one ORM query for a published article (on a kept-open connection, with Django's "
+            "health check) and a one-line template with its headline; it is never cached. Its "
+            f"median ratio here is {percent(floor)}: no uncached article page, which needs more "
+            "queries and a whole template, can run faster on this machine.",
             "",
         ]
     if load:
