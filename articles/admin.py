@@ -196,6 +196,8 @@ class ImageCreditAdmin(admin.ModelAdmin):
     list_filter = ["may_republish", "agency", "created_at"]
     search_fields = ["caption", "alt_text", "photographer", "agency", "providers", "reference_id"]
     date_hierarchy = "created_at"
+    # Newest first, in the list and in the lead-photo autocomplete (whose pages need an order).
+    ordering = ["-created_at", "-pk"]
     readonly_fields = [
         "focal_point_picker",
         "crop_previews",
