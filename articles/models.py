@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.db.models.signals import post_delete, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -404,6 +404,27 @@ class ArticleQuerySet(models.QuerySet):
         """What the public may see. The only definition of it: every public surface starts here."""
         return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
 
+    def newest_in_each_section(self, sections, count):
+        """Up to ``count`` of the newest of these articles in each section, in one query.
+
+        Each section's share is an index lookup on (section, publish_at), so the cost follows the
+        number of sections, not of articles. PostgreSQL gets their union, which it answers with
+        those lookups alone; SQLite cannot limit the parts of a union, so it checks each article
+        against every section's share (fine at SQLite's sizes).
+        """
+        newest = [
+            self.filter(section=section).order_by("-publish_at").values("pk")[:count]
+            for section in sections
+        ]
+        if not newest:
+            return self.none()
+        if connections[self.db].features.supports_slicing_ordering_in_compound:
+            return self.filter(pk__in=newest[0].union(*newest[1:], all=True))
+        any_share = models.Q()
+        for share in newest:
+            any_share |= models.Q(pk__in=share)
+        return self.filter(any_share)
+
     def with_listing_related(self):
         """Section, lead photo and bylines for a list of articles, without a query per row."""
         return self.select_related("section", "lead_photo").prefetch_related(
@@ -483,7 +504,11 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-publish_at", "-created_at"]
-        indexes = [models.Index(fields=["status", "-publish_at"], name="article_visible_idx")]
+        indexes = [
+            models.Index(fields=["status", "-publish_at"], name="article_visible_idx"),
+            # Section pages and the front page's rails: a section's newest stories.
+            models.Index(fields=["section", "-publish_at"], name="article_section_newest_idx"),
+        ]
         permissions = [
             ("edit_any_article", _("Can edit any article in any state")),
             ("publish_article", _("Can return, publish, schedule and withdraw articles")),

@@ -6,9 +6,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.sitemaps.views import sitemap as django_sitemap
 from django.contrib.sitemaps.views import x_robots_tag
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Max
-from django.db.models.expressions import Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Max
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -21,7 +19,7 @@ from django.views.decorators.http import require_GET, require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from articles.caching import page_cache_exempt
+from articles.caching import page_cache_exempt, site_furniture
 from articles.models import Article, Author, Correction, PreviewLink, Publisher, Section
 from articles.ninjs import article_as_ninjs
 from articles.republication import (
@@ -54,24 +52,24 @@ class FrontPageView(PublishedArticlesMixin, ListView):
         return super().get_queryset()[: self.latest_count + 1]
 
     def section_rails(self, shown):
-        newest_per_section = Window(
-            RowNumber(), partition_by=F("section_id"), order_by=F("publish_at").desc()
-        )
+        sections = site_furniture(self.request)["sections"]
+        shown = {article.pk for article in shown}
+        # Enough of each section's newest that a rail is still full without the stories above.
         articles = (
             super()
             .get_queryset()
-            .filter(section__isnull=False)
-            .exclude(pk__in=[article.pk for article in shown])
-            .annotate(place_in_section=newest_per_section)
-            .filter(place_in_section__lte=self.rail_length)
+            .newest_in_each_section(sections, self.rail_length + len(shown))
+            .exclude(pk__in=shown)
         )
         rails = {}
         for article in articles:
-            rails.setdefault(article.section, []).append(article)
-        ordered = sorted(rails.items(), key=lambda item: (item[0].order, item[0].name))
+            rail = rails.setdefault(article.section_id, [])
+            if len(rail) < self.rail_length:
+                rail.append(article)
         return [
-            {"section": section, "articles": sorted(items, key=lambda a: a.place_in_section)}
-            for section, items in ordered
+            {"section": section, "articles": rails[section.pk]}
+            for section in sections
+            if section.pk in rails
         ]
 
     def get_context_data(self, **kwargs):
