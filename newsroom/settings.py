@@ -349,7 +349,7 @@ PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 # With Redis, each worker also keeps up to this many cache entries (pages, generation tokens) in
 # its own memory, dropped the moment Redis reports them changed (newsroom/cache.py); 0: off.
-PAGE_CACHE_LOCAL_ENTRIES = env_int("PAGE_CACHE_LOCAL_ENTRIES", 500)
+PAGE_CACHE_LOCAL_ENTRIES = env_int("PAGE_CACHE_LOCAL_ENTRIES", 2000)
 # A CDN keeps a page this long (s-maxage), browsers this long (max-age, then a conditional GET),
 # and either may serve it this much longer while fetching a fresh copy (stale-while-revalidate).
 PAGE_CACHE_CDN_SECONDS = env_int("PAGE_CACHE_CDN_SECONDS", 60)
