@@ -20,12 +20,15 @@ Other models hook in with one line, as corrections do::
 and ``invalidate_on_change(SomeSiteWideModel)`` refreshes every page.
 """
 
+import contextlib
 import functools
 import hashlib
 import logging
 import math
 import secrets
+import threading
 import time
+import weakref
 
 from django.conf import settings
 from django.db import transaction
@@ -273,12 +276,20 @@ class PageCacheMiddleware:
         if tags is None:
             return self.get_response(request)
         if not settings.PAGE_CACHE:
-            entry, generations = None, None
-        else:
-            key = "page:" + hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-            entry, generations = self._lookup(key, tags)
+            return self._render(request, None, tags, None)
+        key = "page:" + hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+        entry, generations = self._lookup(key, tags)
+        if entry is not None:
+            return self._from_entry(request, entry)
+        # A busy page that has just changed would otherwise be rendered by every request that
+        # arrives before the first copy is stored: here one renders it, the rest wait for it.
+        with _render_lock(key):
+            entry, generations = self._lookup(key, tags)  # stored while we waited?
             if entry is not None:
                 return self._from_entry(request, entry)
+            return self._render(request, key, tags, generations)
+
+    def _render(self, request, key, tags, generations):
         response = self.get_response(request)
         if not self._storable(request, response):
             return response
@@ -391,6 +402,28 @@ class PageCacheMiddleware:
         if "Cache-Control" not in response:
             patch_cache_control(response, private=True, no_cache=True)
         return response
+
+
+# How long a request waits for another one in this process to render the same page; after that
+# it renders the page itself.
+RENDER_WAIT_SECONDS = 5
+_render_locks = weakref.WeakValueDictionary()  # a lock lives while requests hold it
+_render_locks_guard = threading.Lock()
+
+
+@contextlib.contextmanager
+def _render_lock(key):
+    """This process's lock for rendering one page, or nothing after RENDER_WAIT_SECONDS."""
+    with _render_locks_guard:
+        lock = _render_locks.get(key)
+        if lock is None:
+            lock = _render_locks[key] = threading.Lock()
+    acquired = lock.acquire(timeout=RENDER_WAIT_SECONDS)
+    try:
+        yield
+    finally:
+        if acquired:
+            lock.release()
 
 
 @functools.lru_cache(maxsize=4096)

@@ -112,8 +112,10 @@ class NearCache:
         self.alias, self.server, self.prefix, self.max_entries = alias, server, prefix, max_entries
         self._entries = OrderedDict()
         self._lock = threading.Lock()
-        self._epoch = 0  # changes with every report from Redis and every local write
+        self._epoch = 0  # changes when every copy goes (a flush, a lost connection)
+        self._key_epochs = [0] * 4096  # changes with every report or local write of a key
         self._live = False
+        self._warned = False
         self._listener_pid = None
 
     @property
@@ -133,7 +135,7 @@ class NearCache:
         self._start_listener()
         if not self._live:
             return self.cache.get_many(keys)
-        found, missing = {}, []
+        found, missing = {}, {}
         with self._lock:
             epoch = self._epoch
             for key in keys:
@@ -142,21 +144,28 @@ class NearCache:
                     self._entries.move_to_end(full_key)
                     found[key] = self._entries[full_key]
                 else:
-                    missing.append(key)
+                    missing[key] = (full_key, self._key_epochs[self._slot(full_key)])
         if missing:
-            fetched = self.cache.get_many(missing)
+            fetched = self.cache.get_many(list(missing))
             found.update(fetched)
-            self._keep(fetched, epoch)
+            self._keep(fetched, missing, epoch)
         return found
 
-    def _keep(self, fetched, epoch):
+    def _keep(self, fetched, asked, epoch):
+        """Keeps what was read, unless its key changed (or everything went) while it was read."""
         with self._lock:
             if not self._live or self._epoch != epoch:
-                return  # something changed while we read: what we read may be old
+                return
             for key, value in fetched.items():
-                self._entries[self.cache.make_and_validate_key(key)] = value
+                full_key, key_epoch = asked[key]
+                if self._key_epochs[self._slot(full_key)] == key_epoch:
+                    self._entries[full_key] = value
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
+
+    def _slot(self, full_key):
+        # Changes are counted per slot of keys rather than per key, to bound the memory it takes.
+        return hash(full_key) % len(self._key_epochs)
 
     def __getattr__(self, name):
         # Writes and everything else go straight to the cache, which drops the copies it changes
@@ -164,12 +173,10 @@ class NearCache:
         return getattr(self.cache, name)
 
     def _forget(self, keys, *, everything=False):
-        with self._lock:
-            self._epoch += 1
-            if everything:
-                self._entries.clear()
-            for key in keys:
-                self._entries.pop(self.cache.make_and_validate_key(key), None)
+        if everything:
+            self._forget_full_keys(None)
+        else:
+            self._forget_full_keys([self.cache.make_and_validate_key(key) for key in keys])
 
     # --- the listener ---
 
@@ -196,7 +203,9 @@ class NearCache:
                     was_live, self._live = self._live, False
                     self._epoch += 1
                     self._entries.clear()
-                if was_live:
+                if was_live or not self._warned:
+                    # Once per outage, and once if it never connects (Redis < 6, or an ACL).
+                    self._warned = True
                     logger.warning("Near cache offline, reading from Redis: %s", error)
             finally:
                 if connection is not None:
@@ -237,16 +246,19 @@ class NearCache:
             message = connection.read_response()  # [b"message", channel, keys] or [b"pong", b""]
             waiting_for_pong = False
             if message[0] == b"message":
-                self._forget_full_keys(message[2])  # None: the whole database was flushed
+                keys = message[2]  # None: the whole database was flushed
+                self._forget_full_keys(None if keys is None else [key.decode() for key in keys])
 
     def _forget_full_keys(self, full_keys):
+        """Drops the copies of these keys (all of them for None) and marks them changed."""
         with self._lock:
-            self._epoch += 1
             if full_keys is None:
+                self._epoch += 1
                 self._entries.clear()
                 return
             for full_key in full_keys:
-                self._entries.pop(full_key.decode(), None)
+                self._entries.pop(full_key, None)
+                self._key_epochs[self._slot(full_key)] += 1
 
 
 _near_caches = {}

@@ -1,12 +1,15 @@
 """Whole-page caching: anonymous readers get cached pages that are never stale or personal."""
 
 import socket
+import threading
 import time
 from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
+from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -254,3 +257,36 @@ def test_unreachable_redis_serves_pages_from_the_database(client, story, setting
     assert "Harbour talks collapse" in html(client, story.get_absolute_url())
     assert "Harbour talks collapse" in html(client, FRONT)
     assert client.get(reverse("articles:terms")).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readers_arriving_at_once_cost_one_render(publisher):
+    """A busy page just retired is rendered once, not by every reader asking before it is stored."""
+    story = make_article(headline="Harbour talks stall", slug="harbour-talks-stall")
+    url = story.get_absolute_url()
+    renders, statuses = [], []
+
+    def count_render(sender, template, **kwargs):
+        if template.name == "articles/article_detail.html":
+            renders.append(template.name)
+
+    readers = threading.Barrier(8)
+
+    def read():
+        try:
+            readers.wait()
+            statuses.append(Client().get(url).status_code)
+        finally:
+            connection.close()
+
+    template_rendered.connect(count_render)
+    try:
+        threads = [threading.Thread(target=read) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        template_rendered.disconnect(count_render)
+    assert statuses == [200] * 8
+    assert len(renders) == 1
