@@ -281,6 +281,8 @@ class PageCacheMiddleware:
         entry, generations = self._lookup(key, tags)
         if entry is not None:
             return self._from_entry(request, entry)
+        if generations is None:  # the cache is unreachable: no copy to wait for
+            return self._render(request, key, tags, None)
         # A busy page that has just changed would otherwise be rendered by every request that
         # arrives before the first copy is stored: here one renders it, the rest wait for it.
         with _render_lock(key):
