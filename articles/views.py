@@ -53,13 +53,13 @@ class FrontPageView(PublishedArticlesMixin, ListView):
 
     def section_rails(self, shown):
         sections = site_furniture(self.request)["sections"]
-        shown = {article.pk for article in shown}
+        shown_ids = {article.pk for article in shown}
         # Enough of each section's newest that a rail is still full without the stories above.
         articles = (
             super()
             .get_queryset()
-            .newest_in_each_section(sections, self.rail_length + len(shown))
-            .exclude(pk__in=shown)
+            .newest_in_each_section(sections, self.rail_length + len(shown_ids))
+            .exclude(pk__in=shown_ids)
         )
         rails = {}
         for article in articles:

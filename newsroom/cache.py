@@ -135,18 +135,19 @@ class NearCache:
         self._start_listener()
         if not self._live:
             return self.cache.get_many(keys)
+        cache = self.cache
+        full_keys = {key: cache.make_and_validate_key(key) for key in keys}
         found, missing = {}, {}
         with self._lock:
             epoch = self._epoch
-            for key in keys:
-                full_key = self.cache.make_and_validate_key(key)
+            for key, full_key in full_keys.items():
                 if full_key in self._entries:
                     self._entries.move_to_end(full_key)
                     found[key] = self._entries[full_key]
                 else:
                     missing[key] = (full_key, self._key_epochs[self._slot(full_key)])
         if missing:
-            fetched = self.cache.get_many(list(missing))
+            fetched = cache.get_many(list(missing))
             found.update(fetched)
             self._keep(fetched, missing, epoch)
         return found
