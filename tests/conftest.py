@@ -14,6 +14,21 @@ from tests.factories import jpeg_bytes, make_author, restore_roles
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On SQLite the test database is a file, not memory.
+
+    The browser tests' live server answers the browser's requests in threads. With an in-memory
+    database they all share the test's one connection, and two at once (the tag suggestions
+    fetched while typing) break it; with a file each thread has its own connection.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(settings.VAR_DIR / "test.sqlite3")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def collected_static():
     """Tests run as production does: hashed, compressed static files served by whitenoise."""
