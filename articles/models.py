@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
-from articles import images
 from articles.sanitize import sanitize_html
+from photos import images
 
 
 class Licence(models.TextChoices):
@@ -100,20 +100,13 @@ class Publisher(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:terms")
+        return reverse("republication:terms")
 
     @classmethod
     def load(cls):
         """The publisher's settings, created with defaults the first time they are needed."""
         publisher, _created = cls.objects.get_or_create(pk=1)
         return publisher
-
-    @classmethod
-    def for_request(cls, request):
-        """The publisher's settings, read once per request (from the cache) however many ask."""
-        from articles.caching import site_furniture
-
-        return site_furniture(request)["publisher"]
 
     @property
     def licence_url(self):
@@ -153,7 +146,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return reverse("reader:section", kwargs={"slug": self.slug})
 
 
 class SocialNetwork(models.TextChoices):
@@ -206,7 +199,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return reverse("reader:author", kwargs={"slug": self.slug})
 
     def affiliation_or(self, publisher_name):
         return self.affiliation or publisher_name
@@ -525,7 +518,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:article-detail", kwargs={"slug": self.slug})
+        return reverse("reader:article-detail", kwargs={"slug": self.slug})
 
     @property
     def last_updated(self):
@@ -811,7 +804,7 @@ class PreviewLink(models.Model):
         return f"{self.article} ({self.expires_at:%Y-%m-%d %H:%M})"
 
     def get_absolute_url(self):
-        return reverse("articles:preview-link", kwargs={"token": self.token})
+        return reverse("reader:preview-link", kwargs={"token": self.token})
 
     @property
     def token(self):

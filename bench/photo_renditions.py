@@ -26,7 +26,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 
-from articles import images  # noqa: E402
+from photos import images  # noqa: E402
 
 
 def wire_photo(size=(6000, 4000)):

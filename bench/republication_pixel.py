@@ -25,7 +25,7 @@ from django.urls import reverse  # noqa: E402
 
 def main(hits):
     client = Client(HTTP_HOST="127.0.0.1")
-    path = reverse("articles:republication-pixel", args=[1])
+    path = reverse("republication:republication-pixel", args=[1])
     pages = [f"https://partner{n % 50}.example/story-{n % 500}/" for n in range(hits)]
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()

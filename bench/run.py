@@ -258,7 +258,7 @@ def search_path(env):
     from django.urls import NoReverseMatch, reverse
 
     try:
-        return reverse("articles:search") + "?q=harbour"
+        return reverse("reader:search") + "?q=harbour"
     except NoReverseMatch:
         return None
 

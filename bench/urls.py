@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404
 from django.template import engines
 from django.urls import include, path
 
-from articles.caching import page_cache_exempt
 from articles.models import Article
+from pagecache.middleware import page_cache_exempt
 
 FLOOR_TEMPLATE = engines["django"].from_string(
     "<!DOCTYPE html><title>{{ article.headline }}</title>"

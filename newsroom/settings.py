@@ -7,7 +7,6 @@ safe: DEBUG is off unless asked for, and production refuses to start without a
 real SECRET_KEY.
 """
 
-import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,37 +14,9 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from newsroom.env import env_bool, env_int, env_int_list, env_list, env_str
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_str(name, default=""):
-    # An empty variable counts as unset, so `DATABASE_URL= make test` means "the default".
-    return os.environ.get(name) or default
-
-
-def env_bool(name, default=False):
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    if value.lower() in {"1", "true", "yes", "on"}:
-        return True
-    if value.lower() in {"0", "false", "no", "off"}:
-        return False
-    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
-
-
-def env_int(name, default):
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
-
-
-def env_list(name, default=""):
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -60,7 +31,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin, with every write in one transaction (newsroom/admin_site.py).
+    "newsroom.apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -73,18 +45,33 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "django_prose_editor",
+    "axes",
+    # Ours, from the core outwards (README, "Architecture").
     "articles",
+    "photos",
+    "pagecache",
+    "republication",
+    "reader",
+    "desk",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost after SecurityMiddleware, so a cached page gets the header too.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # 413 for oversized bodies, 400 for NUL bytes, before anything reads them.
+    "newsroom.middleware.RequestHygieneMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the session and CSRF middleware, so a hit costs neither a query nor a cookie.
+    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+    "reader.furniture.SiteFurnitureMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -100,7 +87,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.newsroom",
+                "django.template.context_processors.csp",
+                "reader.context_processors.newsroom",
             ],
         },
     },
@@ -185,7 +173,7 @@ TAGGIT_CASE_INSENSITIVE = True
 # Articles per page on section, tag and author pages.
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 20)
 
-# --- reader's site (issue 5) ---
+# --- reader's site ---
 # PostgreSQL text-search configuration for reader search: stemming and stop words of the site's
 # language ("english", "german", "french", ... or "simple" for none).
 _SEARCH_CONFIGS = {
@@ -207,7 +195,7 @@ SEARCH_CONFIG = env_str(
     "SEARCH_CONFIG", _SEARCH_CONFIGS.get(LANGUAGE_CODE.split("-")[0].lower(), "simple")
 )
 
-# --- republication (issue 6) ---
+# --- republication ---
 # Views of republished copies are counted in the cache and written to the database in bulk.
 # A reader reloading one partner page within this many seconds counts once.
 REPUBLICATION_DEDUP_SECONDS = env_int("REPUBLICATION_DEDUP_SECONDS", 1800)
@@ -221,30 +209,23 @@ REPUBLICATION_EDITING_SCREENS = env_list(
     "REPUBLICATION_EDITING_SCREENS",
     "/wp-admin/,/admin/,/ghost/,/preview/,preview=true,preview_id=,/editor/,/edit/",
 )
-# --- photos (issue 4) ---
+# --- photos ---
 # Uploaded originals keep their metadata (and GPS) and are never served: they live outside
 # MEDIA_ROOT. Readers get renditions on the default storage, at these widths (never upscaled).
 PHOTO_ORIGINALS_ROOT = Path(env_str("PHOTO_ORIGINALS_ROOT", str(VAR_DIR / "originals")))
 PHOTO_MAX_UPLOAD_MB = env_int("PHOTO_MAX_UPLOAD_MB", 25)
 PHOTO_MAX_MEGAPIXELS = env_int("PHOTO_MAX_MEGAPIXELS", 50)
-try:
-    PHOTO_RENDITION_WIDTHS = sorted(
-        {int(width) for width in env_list("PHOTO_RENDITION_WIDTHS", "480,800,1200,1600")}
-    )
-except ValueError:
-    raise ImproperlyConfigured(
-        "PHOTO_RENDITION_WIDTHS must be whole numbers separated by commas, e.g. 480,800,1200."
-    ) from None
+PHOTO_RENDITION_WIDTHS = sorted(set(env_int_list("PHOTO_RENDITION_WIDTHS", "480,800,1200,1600")))
 if not PHOTO_RENDITION_WIDTHS or min(PHOTO_RENDITION_WIDTHS) < 16:
     raise ImproperlyConfigured("PHOTO_RENDITION_WIDTHS needs at least one width of 16 or more.")
-# --- editorial workflow (issue 3) ---
+# --- editorial workflow ---
 # Shareable preview links stop working after this many hours (editors can revoke them sooner).
 PREVIEW_LINK_HOURS = env_int("PREVIEW_LINK_HOURS", 48)
 # The edit page says "still here" every EDIT_LOCK_HEARTBEAT seconds; a soft edit lock ends
 # EDIT_LOCK_TIMEOUT seconds after the last one (a few minutes after the page was closed).
 EDIT_LOCK_HEARTBEAT = env_int("EDIT_LOCK_HEARTBEAT", 30)
 EDIT_LOCK_TIMEOUT = env_int("EDIT_LOCK_TIMEOUT", 180)
-# --- security and resilience (issue 8) ---
+# --- security and resilience ---
 # Content-Security-Policy on every response (Django's own middleware). Only this site's origin,
 # never a third party's; scripts only from files, or inline with the request's nonce (the admin
 # and its editor use it). Public pages have no inline script, so their policy carries no nonce
@@ -274,40 +255,26 @@ SECURE_CSP = {
     # As X_FRAME_OPTIONS, but lets a page that opts in be framed by the site itself.
     "frame-ancestors": [CSP.SELF],
 }
-# Outermost after SecurityMiddleware, so the header is added to every response, a cached page's too.
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
-)
-TEMPLATES[0]["OPTIONS"]["context_processors"].append("django.template.context_processors.csp")
 
 # Hostile requests: bodies over REQUEST_MAX_MB are refused (413) from the Content-Length header,
 # before a byte is read; NUL bytes in the URL or query string get a 400 (newsroom/middleware.py).
 REQUEST_MAX_MB = env_int("REQUEST_MAX_MB", 64)
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.csp.ContentSecurityPolicyMiddleware") + 1,
-    "newsroom.middleware.RequestHygieneMiddleware",
-)
 
-# Every write through the admin runs in one transaction (newsroom/admin_site.py).
-INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = "newsroom.apps.NewsroomAdminConfig"
 
 # Admin login lockout (django-axes): LOGIN_FAILURE_LIMIT failed logins for one account from one
 # address lock that account out from that address for LOGIN_LOCKOUT_MINUTES; the reporter's own
 # laptop is unaffected, so nobody can lock an editor out from outside.
-INSTALLED_APPS.append("axes")
 AUTHENTICATION_BACKENDS = [
     "newsroom.auth.LoginLockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # Behind a proxy (BEHIND_PROXY) the address is the one the proxy appended to X-Forwarded-For.
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
-AXES_CLIENT_IP_CALLABLE = "newsroom.auth.client_ip"
+AXES_CLIENT_IP_CALLABLE = "newsroom.lib.http.client_ip"
 AXES_LOCKOUT_CALLABLE = "newsroom.views.login_locked_out"
 AXES_VERBOSE = False
 
@@ -318,15 +285,15 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 # asking clients to come back after OUTAGE_RETRY_AFTER seconds; SITE_NAME heads that page.
 OUTAGE_RETRY_AFTER = env_int("OUTAGE_RETRY_AFTER", 60)
 SITE_NAME = env_str("SITE_NAME", "Newsroom")
-# --- speed and scale (issue 7) ---
+# --- speed and scale ---
 # The cache: Redis when REDIS_URL is set (shared by every app server), else this process's memory.
 # Short socket timeouts: if Redis is down, pages are served from the database without waiting.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's built-in Redis backend, keeping its client between calls (newsroom/cache.py).
-            "BACKEND": "newsroom.cache.RedisCache",
+            # Django's Redis backend, keeping its client between calls (pagecache/backends.py).
+            "BACKEND": "pagecache.backends.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "newsroom"),
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
@@ -342,24 +309,19 @@ else:
         }
     }
 
-# Whole pages for anonymous readers (articles/caching.py). The cache is consulted before any
+# Whole pages for anonymous readers (pagecache/). The cache is consulted before any
 # database query, so it keeps serving readers through a database outage.
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 # With Redis, each worker also keeps up to this many cache entries (pages, generation tokens) in
-# its own memory, dropped the moment Redis reports them changed (newsroom/cache.py); 0: off.
+# its own memory, dropped the moment Redis reports them changed (pagecache/backends.py); 0: off.
 PAGE_CACHE_LOCAL_ENTRIES = env_int("PAGE_CACHE_LOCAL_ENTRIES", 2000)
 # A CDN keeps a page this long (s-maxage), browsers this long (max-age, then a conditional GET),
 # and either may serve it this much longer while fetching a fresh copy (stale-while-revalidate).
 PAGE_CACHE_CDN_SECONDS = env_int("PAGE_CACHE_CDN_SECONDS", 60)
 PAGE_CACHE_BROWSER_SECONDS = env_int("PAGE_CACHE_BROWSER_SECONDS", 0)
 PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 30)
-# Outside the session and CSRF middleware, so a hit costs neither a query nor a cookie.
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
-    "articles.caching.PageCacheMiddleware",
-)
 
 # Sessions in PostgreSQL by default; "django.contrib.sessions.backends.cached_db" adds Redis.
 SESSION_ENGINE = env_str("SESSION_ENGINE", "django.contrib.sessions.backends.db")

@@ -3,19 +3,14 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from articles import views as article_views
-
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom"
 admin.site.index_title = "Newsroom desk"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", include("articles.urls")),
-    # --- reader's site (issue 5) ---
-    path("robots.txt", article_views.robots_txt, name="robots-txt"),
-    path("sitemap.xml", article_views.sitemap_index, name="sitemap-index"),
-    path("sitemap-<slug:section>.xml", article_views.sitemap_section, name="sitemap-section"),
+    path("", include("reader.urls")),
+    path("", include("republication.urls")),
 ]
 
 if settings.DEBUG:

@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from articles.models import RepublicationView
-from articles.republication import flush_counts
+from republication.counting import flush_counts
 from tests.factories import make_article, make_author, make_photo
 
 pytestmark = [

@@ -43,14 +43,14 @@ def story(publisher):
 def feed_urls(story):
     tag = story.tags.get(name="Diplomacy")
     return {
-        "site-rss": reverse("articles:feed-rss"),
-        "site-atom": reverse("articles:feed-atom"),
-        "section-rss": reverse("articles:section-rss", args=[story.section.slug]),
-        "section-atom": reverse("articles:section-atom", args=[story.section.slug]),
-        "author-rss": reverse("articles:author-rss", args=["saga-lund"]),
-        "author-atom": reverse("articles:author-atom", args=["saga-lund"]),
-        "tag-rss": reverse("articles:tag-rss", args=[tag.slug]),
-        "tag-atom": reverse("articles:tag-atom", args=[tag.slug]),
+        "site-rss": reverse("reader:feed-rss"),
+        "site-atom": reverse("reader:feed-atom"),
+        "section-rss": reverse("reader:section-rss", args=[story.section.slug]),
+        "section-atom": reverse("reader:section-atom", args=[story.section.slug]),
+        "author-rss": reverse("reader:author-rss", args=["saga-lund"]),
+        "author-atom": reverse("reader:author-atom", args=["saga-lund"]),
+        "tag-rss": reverse("reader:tag-rss", args=[tag.slug]),
+        "tag-atom": reverse("reader:tag-atom", args=[tag.slug]),
     }
 
 
@@ -84,7 +84,7 @@ def test_every_feed_parses_without_bozo_and_carries_the_whole_story(client, stor
 
 
 def test_guids_stay_the_same_when_an_article_is_updated(client, story):
-    url = reverse("articles:feed-rss")
+    url = reverse("reader:feed-rss")
     before = parse(client, url).entries[0].id
     story.headline = "Harbour talks collapse"
     story.slug = "harbour-talks-collapse"
@@ -93,12 +93,12 @@ def test_guids_stay_the_same_when_an_article_is_updated(client, story):
     after = parse(client, url).entries[0]
     assert after.title == "Harbour talks collapse"
     assert after.id == before
-    atom = parse(client, reverse("articles:feed-atom")).entries[0]
+    atom = parse(client, reverse("reader:feed-atom")).entries[0]
     assert atom.id == before
 
 
 def test_json_feed_is_json_feed_1_1(client, story):
-    response = client.get(reverse("articles:feed-json"))
+    response = client.get(reverse("reader:feed-json"))
     assert response["Content-Type"].startswith("application/feed+json")
     feed = json.loads(response.content)
     assert feed["version"] == "https://jsonfeed.org/version/1.1"
@@ -111,7 +111,7 @@ def test_json_feed_is_json_feed_1_1(client, story):
     assert set(item["tags"]) == {"World", "Diplomacy", "Fisheries"}
     assert item["image"].startswith("http")
     assert item["date_published"].endswith("+00:00")
-    rss_guid = parse(client, reverse("articles:feed-rss")).entries[0].id
+    rss_guid = parse(client, reverse("reader:feed-rss")).entries[0].id
     assert item["id"] == rss_guid
 
 
@@ -120,8 +120,8 @@ def test_pages_link_their_feeds(client, story):
         "/": ["/feeds/rss/", "/feeds/atom/", "/feeds/json/"],
         story.get_absolute_url(): ["/feeds/rss/"],
         story.section.get_absolute_url(): ["/section/world/rss/", "/section/world/atom/"],
-        reverse("articles:author", args=["saga-lund"]): ["/author/saga-lund/rss/"],
-        reverse("articles:tag", args=["diplomacy"]): ["/tag/diplomacy/rss/"],
+        reverse("reader:author", args=["saga-lund"]): ["/author/saga-lund/rss/"],
+        reverse("reader:tag", args=["diplomacy"]): ["/tag/diplomacy/rss/"],
     }
     for page, feeds in pages.items():
         html = client.get(page).content.decode()
@@ -148,12 +148,12 @@ def test_feed_query_counts_stay_flat(client, publisher, django_assert_max_num_qu
             story.lead_photo = make_photo()
             story.save()
         for url in [
-            reverse("articles:feed-rss"),
-            reverse("articles:feed-atom"),
-            reverse("articles:feed-json"),
-            reverse("articles:section-rss", args=["flat"]),
-            reverse("articles:author-atom", args=[authors[0].slug]),
-            reverse("articles:tag-rss", args=["a"]),
+            reverse("reader:feed-rss"),
+            reverse("reader:feed-atom"),
+            reverse("reader:feed-json"),
+            reverse("reader:section-rss", args=["flat"]),
+            reverse("reader:author-atom", args=[authors[0].slug]),
+            reverse("reader:tag-rss", args=["a"]),
         ]:
             with django_assert_max_num_queries(FEED_QUERY_BUDGET):
                 assert client.get(url).status_code == 200, url
@@ -161,19 +161,19 @@ def test_feed_query_counts_stay_flat(client, publisher, django_assert_max_num_qu
 
 def test_feeds_of_an_empty_site_still_parse(client, publisher):
     assert Article.objects.count() == 0
-    for url in [reverse("articles:feed-rss"), reverse("articles:feed-atom")]:
+    for url in [reverse("reader:feed-rss"), reverse("reader:feed-atom")]:
         assert parse(client, url).entries == []
 
 
 def test_atom_names_the_newsroom_for_a_story_without_byline(client, publisher):
     make_article(headline="Unsigned", authors=[])
-    parsed = parse(client, reverse("articles:feed-atom"))
+    parsed = parse(client, reverse("reader:feed-atom"))
     assert parsed.feed.author == "The Test Wire"
     assert parsed.feed.title == "The Test Wire"
     assert parsed.entries[0].title == "Unsigned"
 
 
 def test_listing_feeds_are_titled_after_their_listing(client, story):
-    parsed = parse(client, reverse("articles:section-rss", args=["world"]))
+    parsed = parse(client, reverse("reader:section-rss", args=["world"]))
     assert parsed.feed.title == "World — The Test Wire"
     assert parsed.feed.link == f"{settings.SITE_URL}/section/world/"

@@ -11,9 +11,11 @@ import redis
 from django.conf import settings
 from django.core.cache import caches
 
-from articles.caching import _cache, _generation_key, article_tag
 from articles.models import Article
-from newsroom.cache import NearCache, RedisCache
+from pagecache.backends import NearCache, RedisCache
+from pagecache.tags import cache as _cache
+from pagecache.tags import generation_key as _generation_key
+from reader.pages import article_tag
 from tests.factories import make_article
 
 pytestmark = [

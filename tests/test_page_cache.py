@@ -246,7 +246,7 @@ def closed_port():
 def test_unreachable_redis_serves_pages_from_the_database(client, story, settings, editor):
     settings.CACHES = {
         "default": {
-            "BACKEND": "newsroom.cache.RedisCache",
+            "BACKEND": "pagecache.backends.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
@@ -256,7 +256,7 @@ def test_unreachable_redis_serves_pages_from_the_database(client, story, setting
     story.save()  # invalidation fails quietly; the save does not
     assert "Harbour talks collapse" in html(client, story.get_absolute_url())
     assert "Harbour talks collapse" in html(client, FRONT)
-    assert client.get(reverse("articles:terms")).status_code == 200
+    assert client.get(reverse("republication:terms")).status_code == 200
 
 
 @pytest.mark.django_db(transaction=True)
@@ -267,7 +267,7 @@ def test_readers_arriving_at_once_cost_one_render(publisher):
     renders, statuses = [], []
 
     def count_render(sender, template, **kwargs):
-        if template.name == "articles/article_detail.html":
+        if template.name == "reader/article_detail.html":
             renders.append(template.name)
 
     readers = threading.Barrier(8)

@@ -398,7 +398,7 @@ def test_public_photos_are_responsive_with_webp_sources(client, publisher):
     assert '<source type="image/webp" srcset="' in figure
     assert photo.caption in figure and photo.credit_line in figure
 
-    front = client.get(reverse("articles:front-page")).content.decode()
+    front = client.get(reverse("reader:front-page")).content.decode()
     cards = [tag for tag in img_tags(front) if "/renditions/" in tag]
     assert len(cards) == 2
     assert all("srcset=" in tag and "sizes=" in tag and "width=" in tag for tag in cards)
@@ -408,7 +408,7 @@ def test_public_photos_are_responsive_with_webp_sources(client, publisher):
 def test_serving_pages_makes_no_image_files(client, publisher):
     article = make_article(lead_photo=make_photo())
     before = sorted(Path(settings.MEDIA_ROOT).rglob("*"))
-    for url in (article.get_absolute_url(), reverse("articles:front-page")):
+    for url in (article.get_absolute_url(), reverse("reader:front-page")):
         assert client.get(url).status_code == 200
     assert sorted(Path(settings.MEDIA_ROOT).rglob("*")) == before
 
@@ -423,19 +423,19 @@ def test_note_to_editors_and_reference_id_never_reach_readers(client, publisher)
     article = make_article(lead_photo=photo, tags=["Ports"])
     author = article.authors.get()
     public_pages = [
-        reverse("articles:front-page"),
+        reverse("reader:front-page"),
         article.get_absolute_url(),
         article.section.get_absolute_url(),
-        reverse("articles:tag", args=["ports"]),
+        reverse("reader:tag", args=["ports"]),
         author.get_absolute_url(),
-        reverse("articles:terms"),
+        reverse("republication:terms"),
     ]
     for url in public_pages:
         html = client.get(url).content.decode()
         assert url != article.get_absolute_url() or photo.caption in html
         for secret in ("SECRET-NOTE-4711", photo_files.PICTURE_ID, "ECL-2026-0042"):
             assert secret not in html, (url, secret)
-    partners = client.get(reverse("articles:article-republish", args=[article.slug]))
+    partners = client.get(reverse("republication:article-republish", args=[article.slug]))
     assert "SECRET-NOTE-4711" in partners.content.decode()
     assert photo_files.PICTURE_ID in partners.content.decode()
 

@@ -41,16 +41,16 @@ def test_hidden_stories_are_absent_from_every_new_surface(client, publisher, lab
     Article.objects.filter(pk=hidden.pk).update(publish_at=publish_at)
 
     urls = [
-        reverse("articles:search") + "?q=zebra",
-        reverse("articles:feed-rss"),
-        reverse("articles:feed-atom"),
-        reverse("articles:feed-json"),
-        reverse("articles:section-rss", args=["hidden-section"]),
-        reverse("articles:section-atom", args=["hidden-section"]),
-        reverse("articles:author-rss", args=["hidden-author"]),
-        reverse("articles:author-atom", args=["hidden-author"]),
-        reverse("articles:tag-rss", args=["zebra"]),
-        reverse("articles:tag-atom", args=["zebra"]),
+        reverse("reader:search") + "?q=zebra",
+        reverse("reader:feed-rss"),
+        reverse("reader:feed-atom"),
+        reverse("reader:feed-json"),
+        reverse("reader:section-rss", args=["hidden-section"]),
+        reverse("reader:section-atom", args=["hidden-section"]),
+        reverse("reader:author-rss", args=["hidden-author"]),
+        reverse("reader:author-atom", args=["hidden-author"]),
+        reverse("reader:tag-rss", args=["zebra"]),
+        reverse("reader:tag-atom", args=["zebra"]),
         "/sitemap.xml",
         "/sitemap-articles.xml",
         "/sitemap-news.xml",
@@ -63,7 +63,7 @@ def test_hidden_stories_are_absent_from_every_new_surface(client, publisher, lab
         assert "Public zebra story" in text or "sitemap" in url, url
         assert "Secret zebra" not in text, url
         assert "secret-zebra-story" not in text, url
-    feed = json.loads(client.get(reverse("articles:feed-json")).content)
+    feed = json.loads(client.get(reverse("reader:feed-json")).content)
     assert [item["title"] for item in feed["items"]] == ["Public zebra story"]
 
 

@@ -31,9 +31,9 @@ def demo_pages():
         "article": article.get_absolute_url(),
         "section": section.get_absolute_url(),
         "author": author.get_absolute_url(),
-        "tag": reverse("articles:tag", args=[tag.slug]),
-        "search": reverse("articles:search") + "?q=port",
-        "search-empty": reverse("articles:search"),
+        "tag": reverse("reader:tag", args=[tag.slug]),
+        "search": reverse("reader:search") + "?q=port",
+        "search-empty": reverse("reader:search"),
         "not-found": "/no-such-page/",
     }
 

@@ -46,32 +46,32 @@ def article(world):
 
 
 PAGES = [
-    Page("articles:front-page", LISTING_BUDGET),
-    Page("articles:article-detail", ARTICLE_BUDGET, article),
-    Page("articles:article-republish", ARTICLE_BUDGET, article),
-    Page("articles:section", LISTING_BUDGET, lambda world: {"slug": world["section"]}),
-    Page("articles:section", LISTING_BUDGET, lambda world: {"slug": world["section"]}, "?page=2"),
-    Page("articles:tag", LISTING_BUDGET, lambda world: {"slug": world["tag"]}),
-    Page("articles:tag", LISTING_BUDGET, lambda world: {"slug": world["tag"]}, "?page=2"),
-    Page("articles:author", LISTING_BUDGET, lambda world: {"slug": world["author"]}),
-    Page("articles:terms", LISTING_BUDGET),
-    Page("articles:corrections", LISTING_BUDGET),
-    Page("articles:search", LISTING_BUDGET, query="?q=story"),
-    Page("articles:search", LISTING_BUDGET, query="?q=story&page=2"),
-    Page("articles:article-republish-panel", ARTICLE_BUDGET, article),
-    Page("articles:article-ninjs", ARTICLE_BUDGET, article),
-    Page("articles:feed-rss", FEED_BUDGET),
-    Page("articles:feed-atom", FEED_BUDGET),
-    Page("articles:feed-json", FEED_BUDGET),
-    Page("articles:section-rss", FEED_BUDGET, lambda world: {"slug": world["section"]}),
-    Page("articles:author-atom", FEED_BUDGET, lambda world: {"slug": world["author"]}),
-    Page("articles:tag-rss", FEED_BUDGET, lambda world: {"slug": world["tag"]}),
-    Page("sitemap-index", FEED_BUDGET),
+    Page("reader:front-page", LISTING_BUDGET),
+    Page("reader:article-detail", ARTICLE_BUDGET, article),
+    Page("republication:article-republish", ARTICLE_BUDGET, article),
+    Page("reader:section", LISTING_BUDGET, lambda world: {"slug": world["section"]}),
+    Page("reader:section", LISTING_BUDGET, lambda world: {"slug": world["section"]}, "?page=2"),
+    Page("reader:tag", LISTING_BUDGET, lambda world: {"slug": world["tag"]}),
+    Page("reader:tag", LISTING_BUDGET, lambda world: {"slug": world["tag"]}, "?page=2"),
+    Page("reader:author", LISTING_BUDGET, lambda world: {"slug": world["author"]}),
+    Page("republication:terms", LISTING_BUDGET),
+    Page("reader:corrections", LISTING_BUDGET),
+    Page("reader:search", LISTING_BUDGET, query="?q=story"),
+    Page("reader:search", LISTING_BUDGET, query="?q=story&page=2"),
+    Page("republication:article-republish-panel", ARTICLE_BUDGET, article),
+    Page("republication:article-ninjs", ARTICLE_BUDGET, article),
+    Page("reader:feed-rss", FEED_BUDGET),
+    Page("reader:feed-atom", FEED_BUDGET),
+    Page("reader:feed-json", FEED_BUDGET),
+    Page("reader:section-rss", FEED_BUDGET, lambda world: {"slug": world["section"]}),
+    Page("reader:author-atom", FEED_BUDGET, lambda world: {"slug": world["author"]}),
+    Page("reader:tag-rss", FEED_BUDGET, lambda world: {"slug": world["tag"]}),
+    Page("reader:sitemap-index", FEED_BUDGET),
     *(
-        Page("sitemap-section", FEED_BUDGET, lambda world, name=name: {"section": name})
+        Page("reader:sitemap-section", FEED_BUDGET, lambda world, name=name: {"section": name})
         for name in ["articles", "news", "sections", "authors", "tags"]
     ),
-    Page("robots-txt", FEED_BUDGET),
+    Page("reader:robots-txt", FEED_BUDGET),
 ]
 
 

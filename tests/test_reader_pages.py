@@ -84,9 +84,9 @@ def test_page_query_counts_stay_flat_with_more_authors_tags_and_articles(
             story.get_absolute_url(),
             story.section.get_absolute_url(),
             author.get_absolute_url(),
-            reverse("articles:tag", args=[story.tags.first().slug]),
-            reverse("articles:search") + "?q=headline",
-            reverse("articles:search") + "?q=",
+            reverse("reader:tag", args=[story.tags.first().slug]),
+            reverse("reader:search") + "?q=headline",
+            reverse("reader:search") + "?q=",
         ]
         for url in urls:
             with django_assert_max_num_queries(PAGE_QUERY_BUDGET):
@@ -140,7 +140,7 @@ def searchable(publisher):
 
 
 def test_search_ranks_headline_over_dek_over_body(client, searchable):
-    response = client.get(reverse("articles:search"), {"q": "harbour"})
+    response = client.get(reverse("reader:search"), {"q": "harbour"})
     assert response.status_code == 200
     found = [article.pk for article in response.context["articles"]]
     expected = [searchable[key].pk for key in ("headline", "dek", "body")]
@@ -154,7 +154,7 @@ def test_search_highlights_matches_in_escaped_snippets(client, publisher):
         dek="<b>Bold</b> harbour claims",
         body="<p>The tide &amp; the harbour wall held.</p>",
     )
-    html = client.get(reverse("articles:search"), {"q": "harbour"}).content.decode()
+    html = client.get(reverse("reader:search"), {"q": "harbour"}).content.decode()
     assert "<mark>harbour</mark>" in html
     assert "<b>Bold</b>" not in html
     assert "Bold" in html  # as text: escaped (SQLite) or with the tags dropped (PostgreSQL)
@@ -163,7 +163,7 @@ def test_search_highlights_matches_in_escaped_snippets(client, publisher):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="stemming is PostgreSQL's")
 def test_postgres_search_uses_the_language_configuration(client, publisher):
     make_article(headline="Fishermen are fishing again", body="<p>Boats sail.</p>")
-    response = client.get(reverse("articles:search"), {"q": "fished"})
+    response = client.get(reverse("reader:search"), {"q": "fished"})
     assert [a.headline for a in response.context["articles"]] == ["Fishermen are fishing again"]
 
 
@@ -182,7 +182,7 @@ def test_postgres_search_uses_the_language_configuration(client, publisher):
     ],
 )
 def test_odd_queries_get_a_clean_answer(client, searchable, query):
-    response = client.get(reverse("articles:search"), {"q": query})
+    response = client.get(reverse("reader:search"), {"q": query})
     assert response.status_code == 200
     html = response.content.decode()
     assert "<script>alert(1)</script>" not in html
@@ -194,7 +194,7 @@ def test_odd_queries_get_a_clean_answer(client, searchable, query):
 
 def test_a_nul_byte_in_a_query_is_a_clean_400(client, searchable):
     """No keyboard types a NUL byte; the site refuses any URL carrying one before it is used."""
-    response = client.get(reverse("articles:search"), {"q": "a\x00b"})
+    response = client.get(reverse("reader:search"), {"q": "a\x00b"})
     assert response.status_code == 400
     assert "Traceback" not in response.content.decode()
 
@@ -203,10 +203,10 @@ def test_search_is_paginated_and_keeps_the_query(client, publisher, settings):
     settings.ARTICLES_PER_PAGE = 2
     for number in range(3):
         make_article(headline=f"Harbour story {number}")
-    first = client.get(reverse("articles:search"), {"q": "harbour"})
+    first = client.get(reverse("reader:search"), {"q": "harbour"})
     assert len(first.context["articles"]) == 2
     assert "?q=harbour&amp;page=2" in first.content.decode()
-    second = client.get(reverse("articles:search"), {"q": "harbour", "page": 2})
+    second = client.get(reverse("reader:search"), {"q": "harbour", "page": 2})
     assert len(second.context["articles"]) == 1
 
 
@@ -242,7 +242,7 @@ def test_500_page_is_in_the_site_design_and_needs_no_database(publisher):
 def test_search_matches_whole_words_not_fragments(client, publisher):
     make_article(headline="Report on the budget", dek="", body="<p>Figures.</p>")
     make_article(headline="Port reopens", dek="", body="<p>Ships.</p>")
-    response = client.get(reverse("articles:search"), {"q": "port"})
+    response = client.get(reverse("reader:search"), {"q": "port"})
     assert [a.headline for a in response.context["articles"]] == ["Port reopens"]
 
 

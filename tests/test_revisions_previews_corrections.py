@@ -115,7 +115,7 @@ def test_word_diff_escapes_what_it_shows():
 
 def test_staff_preview_shows_a_draft_and_is_never_cached(client, reporter, publisher):
     article = publishable_article(reporter.author, headline="Secret draft")
-    url = reverse("articles:preview", args=[article.pk])
+    url = reverse("reader:preview", args=[article.pk])
     assert client.get(url).status_code == 302  # to the login page
     assert client.get(article.get_absolute_url()).status_code == 404
 
@@ -164,7 +164,7 @@ def test_expired_or_forged_preview_links_do_not_work(client, editor, reporter, p
     link.save()
     assert client.get(link.get_absolute_url()).status_code == 404
     forged = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
-    assert client.get(reverse("articles:preview-link", args=[forged])).status_code == 404
+    assert client.get(reverse("reader:preview-link", args=[forged])).status_code == 404
 
 
 def test_reporters_cannot_make_preview_links(client, reporter):
@@ -200,7 +200,7 @@ def test_corrections_are_shown_with_times_set_updated_and_are_listed(
     assert article.last_updated == latest.created_at
     assert "Updated" in page
 
-    listing = client.get(reverse("articles:corrections")).content.decode()
+    listing = client.get(reverse("reader:corrections")).content.decode()
     assert "The bridge is 40 metres long, not 400." in listing
     assert "Bridge reopens" in listing
 
@@ -212,7 +212,7 @@ def test_the_corrections_page_lists_only_published_articles(client, editor, repo
     workflow.add_correction(hidden, editor, "correction", "Hidden note.")
     hidden.status = "withdrawn"
     hidden.save()
-    page = client.get(reverse("articles:corrections")).content.decode()
+    page = client.get(reverse("reader:corrections")).content.decode()
     assert "Visible note." in page
     assert "Hidden note." not in page
     assert "Withdrawn story" not in page

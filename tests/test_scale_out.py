@@ -64,7 +64,7 @@ def test_defaults_keep_nothing_a_second_server_would_miss_but_the_local_cache():
 
 def test_redis_url_puts_the_cache_in_redis():
     probe = settings_under(REDIS_URL="redis://cache.internal:6379/2")
-    assert probe["cache"] == "newsroom.cache.RedisCache"
+    assert probe["cache"] == "pagecache.backends.RedisCache"
     assert probe["cache_location"] == "redis://cache.internal:6379/2"
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from lxml import etree
 
 from articles.models import Article
-from articles.sitemaps import NEWS_LIMIT
+from reader.sitemaps import NEWS_LIMIT
 from tests.factories import make_article, make_author, make_section
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,7 @@ def site(publisher):
 
 
 def test_index_lists_every_sitemap_and_validates(client, site):
-    document = fetch(client, reverse("sitemap-index"), INDEX)
+    document = fetch(client, reverse("reader:sitemap-index"), INDEX)
     listed = locations(document)
     for name in ("articles", "news", "sections", "authors", "tags"):
         assert f"{settings.SITE_URL}/sitemap-{name}.xml" in listed
@@ -90,7 +90,7 @@ def test_news_sitemap_has_only_the_last_two_days_with_publication_and_title(clie
 
 
 def test_news_sitemap_stops_at_its_limit(client, publisher, monkeypatch):
-    monkeypatch.setattr("articles.sitemaps.NEWS_LIMIT", 3)
+    monkeypatch.setattr("reader.sitemaps.NEWS_LIMIT", 3)
     section = make_section()
     for _ in range(5):
         make_article(section=section, authors=[])

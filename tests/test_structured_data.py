@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from articles.models import Article, ImageCredit
-from articles.structured_data import schema_images
+from reader.structured_data import schema_images
 from tests.factories import make_article, make_author, make_photo, make_section
 
 pytestmark = pytest.mark.django_db

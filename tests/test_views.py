@@ -67,7 +67,7 @@ def test_note_to_editors_and_picture_id_are_for_partners_not_readers(client, wir
     reader_page = client.get(wire_story.get_absolute_url()).content.decode()
     assert "ATTENTION EDITORS" not in reader_page
     assert "RTX28OUJ" not in reader_page
-    partner_page = client.get(reverse("articles:article-republish", args=[wire_story.slug]))
+    partner_page = client.get(reverse("republication:article-republish", args=[wire_story.slug]))
     partner_html = partner_page.content.decode()
     assert "ATTENTION EDITORS - SUPPLIED BY A THIRD PARTY." in partner_html
     assert "RTX28OUJ" in partner_html
@@ -78,7 +78,7 @@ def test_partner_page_leaves_out_photos_that_may_not_be_republished(client, wire
     wire_story.lead_photo.may_republish = False
     wire_story.lead_photo.save()
     html = client.get(
-        reverse("articles:article-republish", args=[wire_story.slug])
+        reverse("republication:article-republish", args=[wire_story.slug])
     ).content.decode()
     assert wire_story.lead_photo.public_url
     assert "/renditions/" not in html
@@ -87,18 +87,18 @@ def test_partner_page_leaves_out_photos_that_may_not_be_republished(client, wire
 
 @pytest.mark.parametrize(
     "name",
-    ["front-page", "terms"],
+    ["reader:front-page", "republication:terms"],
 )
 def test_site_pages_answer(client, publisher, name):
     make_article()
-    assert client.get(reverse(f"articles:{name}")).status_code == 200
+    assert client.get(reverse(name)).status_code == 200
 
 
 def test_listing_pages_answer(client, wire_story):
     author = wire_story.authors.get()
     for url in [
         wire_story.section.get_absolute_url(),
-        reverse("articles:tag", args=["diplomacy"]),
+        reverse("reader:tag", args=["diplomacy"]),
         author.get_absolute_url(),
     ]:
         response = client.get(url)
@@ -107,7 +107,7 @@ def test_listing_pages_answer(client, wire_story):
 
 
 def test_author_page_shows_profile(client, wire_story):
-    html = client.get(reverse("articles:author", args=["saga-lund"])).content.decode()
+    html = client.get(reverse("reader:author", args=["saga-lund"])).content.decode()
     assert "White House Correspondent" in html
     assert "Follow Saga Lund on X" in html
     assert "saga@test.example" in html
@@ -138,7 +138,7 @@ def test_non_public_articles_are_404_and_absent_everywhere(client, publisher, ed
     author = article.authors.get()
     for url in [
         article.get_absolute_url(),
-        reverse("articles:article-republish", args=[article.slug]),
+        reverse("republication:article-republish", args=[article.slug]),
     ]:
         assert client.get(url).status_code == 404, url
     client.force_login(editor)  # a logged-in editor gets no special view on the public site
@@ -148,7 +148,7 @@ def test_non_public_articles_are_404_and_absent_everywhere(client, publisher, ed
         "/",
         article.section.get_absolute_url(),
         author.get_absolute_url(),
-        reverse("articles:tag", args=["secret-tag"]),
+        reverse("reader:tag", args=["secret-tag"]),
     ]:
         response = client.get(url)
         assert response.status_code == 200, url

@@ -12,7 +12,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 from tqdm import tqdm
 
-from articles import demo_content, images
+from articles import demo_content
 from articles.models import (
     Article,
     ArticleTransition,
@@ -23,6 +23,7 @@ from articles.models import (
     Publisher,
     Section,
 )
+from photos import images
 
 DEMO_ACCOUNTS = [
     # (username, password, group, author slug)

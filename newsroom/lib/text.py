@@ -1,0 +1,47 @@
+import re
+from html.parser import HTMLParser
+
+
+class _TextWriter(HTMLParser):
+    """Story HTML as plain text: paragraphs apart, list items marked, links followed by URL."""
+
+    BLOCKS = {"p", "h2", "h3", "h4", "blockquote", "li", "pre", "figure", "table", "tr", "hr"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+        self.links = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.BLOCKS:
+            self.parts.append("\n\n")
+        if tag == "li":
+            self.parts.append("- ")
+        elif tag == "cite":
+            self.parts.append(" ")
+        elif tag == "br":
+            self.parts.append("\n")
+        elif tag == "a":
+            self.links.append(dict(attrs).get("href", ""))
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self.links:
+            href = self.links.pop()
+            if href:
+                self.parts.append(f" ({href})")
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+    def text(self):
+        text = "".join(self.parts)
+        paragraphs = (re.sub(r"[ \t]+", " ", part).strip() for part in text.split("\n\n"))
+        return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
+
+
+def html_to_text(html: str) -> str:
+    """Story HTML as plain text: paragraphs apart, list items marked, links followed by URL."""
+    writer = _TextWriter()
+    writer.feed(html)
+    writer.close()
+    return writer.text()

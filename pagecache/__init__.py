@@ -1,0 +1,27 @@
+"""A whole-page cache for anonymous readers that knows no model of ours.
+
+Apps say what their pages show and what retires them, in their own ``AppConfig.ready()``::
+
+    pagecache.tag_pages({"blog:entry"}, lambda kwargs: [f"entry:{kwargs['slug']}"])
+    pagecache.invalidate_on_change(Entry, lambda entry: [f"entry:{entry.slug}"])
+"""
+
+from pagecache.tags import (
+    ALL,
+    cached_under,
+    exempt_pages,
+    invalidate,
+    invalidate_on_change,
+    limit_lifetime,
+    tag_pages,
+)
+
+__all__ = [
+    "ALL",
+    "cached_under",
+    "exempt_pages",
+    "invalidate",
+    "invalidate_on_change",
+    "limit_lifetime",
+    "tag_pages",
+]

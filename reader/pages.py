@@ -1,0 +1,117 @@
+"""What the reader's pages show, told to the page cache, and what retires them.
+
+- ``ALL`` (the page cache's own tag, on every page): the publisher's settings and the sections;
+- ``article:<slug>``: an article's page and its partner copy;
+- ``listings``: every other public page (front, section, tag, author, search, feeds, sitemaps).
+
+Pages that list articles are never kept past the next scheduled ``publish_at``.
+"""
+
+import hashlib
+
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.utils import timezone
+from taggit.models import Tag
+
+import pagecache
+from articles.models import Article, Author, Byline, Correction, ImageCredit, Publisher, Section
+
+LISTINGS = "listings"
+# URL names whose page shows one article, found by the "slug" in its URL.
+ARTICLE_PAGES = {
+    "reader:article-detail",
+    "republication:article-republish",
+    "republication:article-republish-panel",
+    "republication:article-ninjs",
+}
+
+
+def article_tag(slug):
+    # Hashed: a slug taken from a URL may be any length or script, a cache key may not.
+    return f"article:{hashlib.sha256(slug.encode()).hexdigest()[:32]}"
+
+
+def article_page_tags(articles):
+    """The tags of the pages these articles show on, if any of them is (or will be) public.
+
+    Drafts, stories in review and withdrawn ones show nowhere, so changing them costs nothing.
+    """
+    slugs = {article.slug for article in articles if article.status == Article.Status.PUBLISHED}
+    if not slugs:
+        return []
+    return [LISTINGS, *(article_tag(slug) for slug in slugs)]
+
+
+def invalidate_articles(articles):
+    """Retire the pages of these articles and every listing (for changes made without signals)."""
+    pagecache.invalidate(*article_page_tags(articles))
+
+
+def next_scheduled_publication():
+    """When the next scheduled story goes out (a timestamp), or None."""
+    upcoming = (
+        Article.objects.filter(status=Article.Status.PUBLISHED, publish_at__gt=timezone.now())
+        .order_by("publish_at")
+        .values_list("publish_at", flat=True)
+        .first()
+    )
+    return upcoming.timestamp() if upcoming else None
+
+
+def _remember_public_state(sender, instance, raw=False, **kwargs):
+    """Before an article is saved, note how the public saw it: its old address and status."""
+    instance._public_before = None
+    if instance.pk and not raw:
+        instance._public_before = (
+            sender.objects.filter(pk=instance.pk).values_list("slug", "status").first()
+        )
+
+
+def _article_changed(sender, instance, **kwargs):
+    changed = [instance]
+    before = getattr(instance, "_public_before", None)
+    if before:
+        # A withdrawal, or a story's new slug, must also retire what was shown before.
+        changed.append(Article(slug=before[0], status=before[1]))
+    invalidate_articles(changed)
+
+
+def _tags_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    if not action.startswith("post_"):
+        return
+    if isinstance(instance, Article):
+        invalidate_articles([instance])
+    else:
+        invalidate_articles(Article.objects.filter(tags=instance).only("slug", "status"))
+
+
+def _articles_of(field, attribute=None):
+    def tags(row):
+        value = getattr(row, attribute) if attribute else row
+        return article_page_tags(Article.objects.filter(**{field: value}).only("slug", "status"))
+
+    return tags
+
+
+def register():
+    """Tell the page cache what each page shows and connect what retires it."""
+    pagecache.tag_pages(ARTICLE_PAGES, lambda kwargs: [article_tag(kwargs["slug"])])
+    pagecache.tag_pages(None, lambda kwargs: [LISTINGS])
+    pagecache.limit_lifetime(LISTINGS, next_scheduled_publication)
+    # Every view of it must reach the counter (it is never-cache anyway: no lookup either).
+    pagecache.exempt_pages({"republication:republication-pixel"})
+
+    pre_save.connect(_remember_public_state, sender=Article, dispatch_uid="page-cache:pre")
+    post_save.connect(_article_changed, sender=Article, dispatch_uid="page-cache:article")
+    post_delete.connect(_article_changed, sender=Article, dispatch_uid="page-cache:article")
+    m2m_changed.connect(_tags_changed, sender=Article.tags.through, dispatch_uid="page-cache:tags")
+    # By id: once a byline is deleted, no article is found "through" it any more.
+    pagecache.invalidate_on_change(Byline, _articles_of(field="pk", attribute="article_id"))
+    pagecache.invalidate_on_change(ImageCredit, _articles_of(field="lead_photo"))
+    pagecache.invalidate_on_change(Author, _articles_of(field="authors"))
+    pagecache.invalidate_on_change(Tag, _articles_of(field="tags"))
+    pagecache.invalidate_on_change(
+        Correction, lambda correction: article_page_tags([correction.article])
+    )
+    pagecache.invalidate_on_change(Section)
+    pagecache.invalidate_on_change(Publisher)

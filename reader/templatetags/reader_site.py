@@ -1,0 +1,58 @@
+"""Tags for the reader's site: structured data and social cards."""
+
+from django import template
+from django.conf import settings
+from django.utils.translation import to_locale
+
+from newsroom.lib import urls
+from reader import structured_data
+
+register = template.Library()
+
+
+@register.simple_tag
+def news_article_json_ld(article, publisher):
+    return structured_data.news_article_json_ld(article, publisher)
+
+
+@register.simple_tag
+def author_json_ld(author, publisher):
+    return structured_data.json_ld_script(structured_data.author_profile(author, publisher))
+
+
+@register.simple_tag
+def organization_json_ld(publisher):
+    return structured_data.organization_json_ld(publisher)
+
+
+@register.simple_tag
+def share_image(photo):
+    """The widest version of a photo for Open Graph and Twitter cards, or None."""
+    versions = structured_data.schema_images(photo)
+    if not versions:
+        return None
+    return max(versions, key=lambda version: (version["width"] or 0) / (version["height"] or 1))
+
+
+@register.filter
+def absolute_url(url):
+    return urls.absolute_url(url)
+
+
+@register.simple_tag
+def news_language():
+    """The site's language as Google News wants it: ISO 639, except zh-cn and zh-tw."""
+    code = settings.LANGUAGE_CODE.lower()
+    return code if code in ("zh-cn", "zh-tw") else code.split("-")[0]
+
+
+@register.simple_tag
+def og_locale():
+    """The site's language as Open Graph wants it, e.g. en_US."""
+    return to_locale(settings.LANGUAGE_CODE)
+
+
+@register.filter
+def w3c_datetime(moment):
+    """2026-11-25T16:05:00+00:00: what sitemaps and machines expect."""
+    return structured_data.iso_datetime(moment) if moment else ""

@@ -1,0 +1,271 @@
+import math
+
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.sitemaps.views import sitemap as django_sitemap
+from django.contrib.sitemaps.views import x_robots_tag
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Max
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django.views.generic import DetailView, ListView
+from taggit.models import Tag
+
+from articles.models import Article, Author, Correction, PreviewLink, Section
+from articles.search import QueryTooLong, clean_query, search_articles, snippet
+from reader.furniture import site_furniture
+from reader.sitemaps import SITEMAPS
+
+
+class PublishedArticlesMixin:
+    """Every public view lists articles from Article.objects.published() and nothing else."""
+
+    def get_queryset(self):
+        return Article.objects.published().with_listing_related()
+
+
+class FrontPageView(PublishedArticlesMixin, ListView):
+    """The lead story, the latest, then a rail of each section's newest stories not yet shown."""
+
+    template_name = "reader/front_page.html"
+    context_object_name = "articles"
+    latest_count = 6
+    rail_length = 4
+
+    def get_queryset(self):
+        return super().get_queryset()[: self.latest_count + 1]
+
+    def section_rails(self, shown):
+        sections = site_furniture(self.request)["sections"]
+        shown_ids = {article.pk for article in shown}
+        # Enough of each section's newest that a rail is still full without the stories above.
+        articles = (
+            super()
+            .get_queryset()
+            .newest_in_each_section(sections, self.rail_length + len(shown_ids))
+            .exclude(pk__in=shown_ids)
+        )
+        rails = {}
+        for article in articles:
+            rail = rails.setdefault(article.section_id, [])
+            if len(rail) < self.rail_length:
+                rail.append(article)
+        return [
+            {"section": section, "articles": rails[section.pk]}
+            for section in sections
+            if section.pk in rails
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        articles = list(context["articles"])
+        context["lead"] = articles[0] if articles else None
+        context["latest"] = articles[1:]
+        context["rails"] = self.section_rails(articles)
+        return context
+
+
+class ArticleDetailView(PublishedArticlesMixin, DetailView):
+    template_name = "reader/article_detail.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("tags", "corrections")
+
+    def get_context_data(self, **kwargs):
+        terms = self.object.republication_terms(site_furniture(self.request)["publisher"])
+        return super().get_context_data(terms=terms, **kwargs)
+
+
+class FilteredListView(PublishedArticlesMixin, ListView):
+    """A paginated list of published articles belonging to one object (section, tag, author)."""
+
+    template_name = "reader/article_list.html"
+    context_object_name = "articles"
+    model_for_slug = None
+
+    def get_paginate_by(self, queryset):
+        return settings.ARTICLES_PER_PAGE
+
+    def get_object(self):
+        return get_object_or_404(self.model_for_slug, slug=self.kwargs["slug"])
+
+    def filter_articles(self, queryset, obj):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        self.object = self.get_object()
+        return self.filter_articles(super().get_queryset(), self.object)
+
+    feed_names = None  # (rss url name, atom url name) of this listing's feeds
+
+    def get_context_data(self, **kwargs):
+        feeds = None
+        if self.feed_names:
+            feeds = [reverse(name, args=[self.object.slug]) for name in self.feed_names]
+        return super().get_context_data(listing=self.object, listing_feeds=feeds, **kwargs)
+
+
+class SectionView(FilteredListView):
+    model_for_slug = Section
+    feed_names = ("reader:section-rss", "reader:section-atom")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(current_section=self.object, **kwargs)
+
+    def filter_articles(self, queryset, section):
+        return queryset.filter(section=section)
+
+
+class TagView(FilteredListView):
+    model_for_slug = Tag
+    feed_names = ("reader:tag-rss", "reader:tag-atom")
+
+    def filter_articles(self, queryset, tag):
+        return queryset.filter(tags=tag)
+
+
+class AuthorView(FilteredListView):
+    template_name = "reader/author_detail.html"
+    model_for_slug = Author
+    feed_names = ("reader:author-rss", "reader:author-atom")
+
+    def filter_articles(self, queryset, author):
+        return queryset.filter(authors=author)
+
+
+class SearchView(PublishedArticlesMixin, ListView):
+    """Full-text search over published stories; odd, empty or over-long queries get a message."""
+
+    template_name = "reader/search.html"
+    context_object_name = "articles"
+
+    def get_paginate_by(self, queryset):
+        return settings.ARTICLES_PER_PAGE
+
+    def get_queryset(self):
+        self.error = ""
+        try:
+            self.query = clean_query(self.request.GET.get("q", ""))
+        except QueryTooLong as too_long:
+            self.query = too_long.args[0]  # shown back in the form, not searched
+            self.error = _("That search is too long. Try a few words.")
+        if not self.query or self.error:
+            return Article.objects.none()
+        return search_articles(super().get_queryset(), self.query)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(query=self.query, error=self.error, **kwargs)
+        context["results"] = [
+            (article, snippet(article, self.query)) for article in context["articles"]
+        ]
+        return context
+
+
+@require_GET
+@x_robots_tag
+def sitemap_index(request):
+    """The sitemap index: one entry per sitemap (and per page of the articles sitemap)."""
+    articles = Article.objects.published().aggregate(total=Count("pk"), latest=Max("updated_at"))
+    pages = max(1, math.ceil(articles["total"] / SITEMAPS["articles"].limit))
+    entries = []
+    for name in SITEMAPS:
+        url = f"{settings.SITE_URL}{reverse('reader:sitemap-section', args=[name])}"
+        lastmod = articles["latest"] if name in ("articles", "news") else None
+        entries.append({"location": url, "lastmod": lastmod})
+        if name == "articles":
+            for page in range(2, pages + 1):
+                entries.append({"location": f"{url}?p={page}", "lastmod": lastmod})
+    return TemplateResponse(
+        request, "sitemaps/index.xml", {"sitemaps": entries}, content_type="application/xml"
+    )
+
+
+@require_GET
+def sitemap_section(request, section):
+    if section not in SITEMAPS:
+        raise Http404("No such sitemap.")
+    template = "sitemaps/news.xml" if section == "news" else "sitemaps/urlset.xml"
+    return django_sitemap(request, SITEMAPS, section=section, template_name=template)
+
+
+@require_GET
+def robots_txt(request):
+    lines = ["User-agent: *", "Disallow: /admin/", ""]
+    lines.append(f"Sitemap: {settings.SITE_URL}{reverse('reader:sitemap-index')}")
+    for name in SITEMAPS:
+        lines.append(
+            f"Sitemap: {settings.SITE_URL}{reverse('reader:sitemap-section', args=[name])}"
+        )
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+class PreviewMixin:
+    """An article as it will look once published, drafts included: never cached, never indexed."""
+
+    template_name = "reader/article_preview.html"
+    context_object_name = "article"
+
+    @method_decorator(never_cache)
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    def get_context_data(self, **kwargs):
+        terms = self.object.republication_terms(site_furniture(self.request)["publisher"])
+        return super().get_context_data(terms=terms, is_preview=True, **kwargs)
+
+    def preview_queryset(self):
+        return Article.objects.with_listing_related().prefetch_related("tags", "corrections")
+
+
+@method_decorator(staff_member_required, name="dispatch")
+class StaffPreviewView(PreviewMixin, DetailView):
+    """Staff who may see the article in the admin may preview it, whatever its state."""
+
+    def get_queryset(self):
+        return self.preview_queryset()
+
+    def get_object(self, queryset=None):
+        article = super().get_object(queryset)
+        if not self.request.user.has_perm("articles.view_article"):
+            raise PermissionDenied
+        return article
+
+
+class PreviewLinkView(PreviewMixin, DetailView):
+    """Someone without an account reads a draft through a signed, unexpired, unrevoked link."""
+
+    def get_object(self, queryset=None):
+        link = PreviewLink.from_token(self.kwargs["token"])
+        if link is None:
+            raise Http404("This preview link has expired or was withdrawn.")
+        self.preview_link = link
+        return self.preview_queryset().get(pk=link.article_id)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(preview_link=self.preview_link, **kwargs)
+
+
+class CorrectionsView(ListView):
+    """Recent corrections, clarifications and updates, on published articles only."""
+
+    template_name = "reader/corrections.html"
+    context_object_name = "corrections"
+
+    def get_paginate_by(self, queryset):
+        return settings.ARTICLES_PER_PAGE
+
+    def get_queryset(self):
+        return (
+            Correction.objects.filter(article__in=Article.objects.published())
+            .select_related("article")
+            .order_by("-created_at", "-pk")
+        )

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RepublicationConfig(AppConfig):
+    name = "republication"
+    verbose_name = "Republication"

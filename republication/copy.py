@@ -1,0 +1,90 @@
+"""The partner's copy of a story (HTML and plain text), obeying the terms in force for it.
+
+It carries the logo, bylines with affiliations, the link back and the counting pixel, and leaves
+out any photo our rights do not let partners reuse.
+"""
+
+import re
+from html import unescape
+from urllib.parse import urljoin
+
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from newsroom.lib.text import html_to_text
+from newsroom.lib.urls import absolute_url
+
+# Sanitised HTML always has double-quoted attributes (see sanitize.py), so tags that carry a URL
+# (links, and the cite of quotations) can be matched exactly even when a value contains ">".
+TAG_WITH_URL = re.compile(r'<(?:a|blockquote|q)(?:\s+[\w:-]+="[^"]*")*\s*>')
+URL_ATTRIBUTE = re.compile(r'(\s(?:href|cite)=")([^"]*)(")')
+
+
+def absolutize_links(html, base_url):
+    """Every link in sanitised story HTML made absolute, so it still works on a partner's site."""
+
+    def absolute_attribute(match):
+        absolute = urljoin(base_url, unescape(match.group(2)))
+        return match.group(1) + escape(absolute) + match.group(3)
+
+    def absolute_tag(match):
+        return URL_ATTRIBUTE.sub(absolute_attribute, match.group(0))
+
+    return TAG_WITH_URL.sub(absolute_tag, html)
+
+
+def pixel_url(article):
+    # Named by id, the one thing about an article that never changes: copies live for years.
+    return absolute_url(reverse("republication:republication-pixel", args=[article.pk]))
+
+
+def photos_for_partners(article):
+    """(photos partners may republish, how many were left out) among the story's photos.
+
+    Only the lead photo today; any other photo a story gains must be sorted here too.
+    """
+    photos = [article.lead_photo] if article.lead_photo else []
+    allowed = [photo for photo in photos if photo.may_republish]
+    return allowed, len(photos) - len(allowed)
+
+
+def republication_context(article, publisher, terms):
+    """Everything the partner's copy and the notes beside it need."""
+    canonical_url = absolute_url(article.get_absolute_url())
+    photos, photos_omitted = photos_for_partners(article)
+    context = {
+        "article": article,
+        "publisher": publisher,
+        "terms": terms,
+        "canonical_url": canonical_url,
+        # HTML's <time> allows at most three digits of fractional seconds: give it none.
+        "published_iso": timezone.localtime(article.publish_at).isoformat(timespec="seconds"),
+        "logo_url": absolute_url(publisher.logo.url) if publisher.logo else "",
+        "body": absolutize_links(article.body, canonical_url),
+        "photos": [
+            {
+                "photo": photo,
+                "rendition": photo.public_rendition,
+                "url": absolute_url(photo.public_url),
+            }
+            for photo in photos
+            if photo.public_rendition
+        ],
+        "photos_omitted": photos_omitted,
+        "pixel_url": pixel_url(article),
+        # Custom terms have no licence deed: the copy links to our terms page instead.
+        "licence_url": terms.licence_url or absolute_url(reverse("republication:terms")),
+        "licence_label": terms.licence_label if terms.licence_url else _("our republication terms"),
+        "bylines": list(article.bylines.all()),
+    }
+    context["snippet_html"] = render_to_string(
+        "republication/republish_snippet.html", context
+    ).strip()
+    context["snippet_text"] = render_to_string(
+        "republication/republish_snippet.txt",
+        context | {"body_text": html_to_text(context["body"])},
+    ).strip()
+    return context

@@ -1,0 +1,159 @@
+"""A published article as an IPTC ninjs 3.1 news item (https://iptc.org/standards/ninjs/)."""
+
+from django.conf import settings
+from django.urls import reverse
+
+from newsroom.lib.text import html_to_text
+from newsroom.lib.urls import absolute_url
+from republication.copy import absolutize_links, photos_for_partners
+
+NINJS_STANDARD = {
+    "name": "ninjs",
+    "version": "3.1",
+    "schema": "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json#",
+}
+
+
+def _iso(moment):
+    return moment.isoformat() if moment else None
+
+
+def _byline_statement(bylines, publisher_name):
+    statements = []
+    for byline in bylines:
+        affiliation = byline.author.affiliation_or(publisher_name)
+        statements.append(f"{byline.role or 'By'} {byline.author.name}, {affiliation}")
+    return "; ".join(statements)
+
+
+def _photo_as_ninjs(photo, name):
+    """A photo we may pass on, with its full credit and the agency's note to editors."""
+    image_url = absolute_url(photo.public_url)
+    item = {
+        "uri": image_url,
+        "name": name,
+        "rel": name,
+        "type": "picture",
+        "renditions": [
+            {
+                "name": f"jpeg-{width}",
+                "href": absolute_url(url),
+                "contentType": "image/jpeg",
+                "width": width,
+                "height": height,
+            }
+            for url, width, height in photo.sources("jpeg")
+        ],
+    }
+    descriptions = []
+    if photo.caption:
+        descriptions.append(
+            {"role": "caption", "contentType": "text/plain", "value": photo.caption}
+        )
+    if photo.alt_text:
+        descriptions.append({"role": "alt", "contentType": "text/plain", "value": photo.alt_text})
+    optional = {
+        "descriptions": descriptions,
+        "by": photo.photographer,
+        # ninjs has no credit-line property; the agency's chain is who holds the rights.
+        "copyrightHolder": photo.credit_line,
+        "copyrightNotice": photo.copyright_notice,
+        "edNote": photo.special_instructions,
+        "altIds": [{"role": "agency-reference", "value": photo.reference_id}]
+        if photo.reference_id
+        else [],
+    }
+    item.update({key: value for key, value in optional.items() if value})
+    return item
+
+
+def article_as_ninjs(article, publisher):
+    """The ninjs document for a published article; photos partners may not reuse are left out."""
+    terms = article.republication_terms(publisher)
+    canonical_url = absolute_url(article.get_absolute_url())
+    bylines = list(article.bylines.all())
+    body_html = absolutize_links(article.body, canonical_url)
+    body_text = html_to_text(body_html)
+    photos, _omitted = photos_for_partners(article)
+    usage = [str(terms.plain_words)]
+    if terms.text:
+        usage.append(terms.text)
+    if terms.required_labels and terms.republishable:
+        usage.append(
+            "Republished copies must include "
+            + ", ".join(str(label) for label in terms.required_labels)
+            + "."
+        )
+    if terms.contact_email:
+        usage.append(f"Questions: {terms.contact_email}")
+    document = {
+        "standard": NINJS_STANDARD,
+        "uri": canonical_url,
+        "type": "text",
+        "representationType": "full",
+        "profile": "text-photo" if photos else "text-only",
+        "versionCreated": _iso(article.updated_at),
+        "firstCreated": _iso(article.publish_at),
+        # A story partners may not republish is "withheld" for their systems, though we show it.
+        "pubStatus": "usable" if terms.republishable else "withheld",
+        "language": settings.LANGUAGE_CODE,
+        "headlines": [{"role": "main", "contentType": "text/plain", "value": article.headline}],
+        "by": _byline_statement(bylines, publisher.name),
+        "people": [
+            {
+                "name": byline.author.name,
+                "rel": "author",
+                "uri": absolute_url(byline.author.get_absolute_url()),
+                "literal": byline.author.affiliation_or(publisher.name),
+            }
+            for byline in bylines
+        ],
+        "bodies": [
+            {
+                "role": "main",
+                "contentType": "text/html",
+                "value": body_html,
+                "charCount": len(body_text),
+                "wordCount": len(body_text.split()),
+            },
+            {"role": "main", "contentType": "text/plain", "value": body_text},
+        ],
+        "copyrightHolder": publisher.name,
+        "usageTerms": " ".join(usage),
+        "rightsInfo": {
+            "linkedRights": terms.licence_url or absolute_url(reverse("republication:terms"))
+        },
+        "infoSources": [
+            {"name": publisher.name, "role": "originfo", "uri": absolute_url("/")},
+        ],
+    }
+    if article.dek:
+        document["descriptions"] = [
+            {"role": "summary", "contentType": "text/plain", "value": article.dek}
+        ]
+    if article.dateline:
+        document["located"] = article.dateline
+    if article.section:
+        document["subjects"] = [
+            {
+                "name": article.section.name,
+                "rel": "section",
+                "uri": absolute_url(article.section.get_absolute_url()),
+            }
+        ]
+    tags = list(article.tags.all())
+    if tags:
+        document.setdefault("subjects", []).extend(
+            {
+                "name": tag.name,
+                "rel": "tag",
+                "uri": absolute_url(reverse("reader:tag", args=[tag.slug])),
+            }
+            for tag in tags
+        )
+    if photos:
+        document["associations"] = [
+            _photo_as_ninjs(photo, "leadphoto" if photo == article.lead_photo else f"photo{n}")
+            for n, photo in enumerate(photos, start=1)
+        ]
+    return document
