@@ -240,7 +240,7 @@ def _origin(url):
 CSP_MEDIA_ORIGINS = [origin for origin in [_origin(MEDIA_URL), _origin(STATIC_URL)] if origin]
 # The few lines of CSS that the rich-text editor (Tiptap, inside django-prose-editor 0.28.0)
 # adds to the admin page as a <style> element without a nonce. When the editor is upgraded,
-# tests/test_browser_csp.py fails with the new hash in Chromium's message.
+# tests/site/test_browser_csp.py fails with the new hash in Chromium's message.
 CSP_EDITOR_STYLE_HASHES = ["'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"]
 SECURE_CSP = {
     "default-src": [CSP.SELF],

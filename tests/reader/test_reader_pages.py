@@ -230,7 +230,7 @@ def boom(request):
 urlpatterns = [*site_urlpatterns, path("boom/", boom)]
 
 
-@override_settings(ROOT_URLCONF="tests.test_reader_pages")
+@override_settings(ROOT_URLCONF="tests.reader.test_reader_pages")
 def test_500_page_is_in_the_site_design_and_needs_no_database(publisher):
     response = Client(raise_request_exception=False).get("/boom/")
     assert response.status_code == 500

@@ -13,7 +13,7 @@ from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 
 
 def test_deploy_checks_pass_without_a_warning_in_production_mode():

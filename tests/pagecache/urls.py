@@ -1,4 +1,4 @@
-"""The site's URLs plus views that must never be cached, for tests/test_page_cache.py."""
+"""The site's URLs plus views that must never be cached, for tests/pagecache/test_page_cache.py."""
 
 from django.http import HttpResponse
 from django.urls import include, path

@@ -109,7 +109,7 @@ def test_failing_media_storage_costs_the_photo_not_the_page(client, publisher, s
         headline="Photo storage is down", lead_photo=uploaded_photo(), authors=[author]
     )
     settings.STORAGES = settings.STORAGES | {
-        "default": {"BACKEND": "tests.test_outages.UnreachableStorage"}
+        "default": {"BACKEND": "tests.site.test_outages.UnreachableStorage"}
     }
     for url in ["/", article.get_absolute_url(), author.get_absolute_url(), "/republishing/"]:
         response = client.get(url)
@@ -179,7 +179,7 @@ def test_a_save_that_fails_half_way_leaves_the_stored_article_intact(superuser, 
 
 
 @pytest.mark.django_db
-@pytest.mark.urls("tests.security_urls")
+@pytest.mark.urls("tests.site.security_urls")
 def test_every_admin_view_writes_all_or_nothing(superuser):
     """Custom admin views (workflow steps, actions) get the same transaction as the forms."""
     section = make_section(name="World")

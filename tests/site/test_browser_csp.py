@@ -16,7 +16,7 @@ from tests.factories import make_article, make_author, make_photo, make_section
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.urls("tests.security_urls"),
+    pytest.mark.urls("tests.site.security_urls"),
 ]
 
 # Reports each violation to the test: Chromium also logs it as a console error.

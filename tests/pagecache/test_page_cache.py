@@ -198,7 +198,7 @@ def test_listings_are_not_kept_past_the_next_scheduled_story(client, story, sett
 
 @pytest.fixture
 def uncacheable_views(settings):
-    settings.ROOT_URLCONF = "tests.urls_page_cache"
+    settings.ROOT_URLCONF = "tests.pagecache.urls"
 
 
 @pytest.mark.parametrize("url", ["/test/preview/", "/test/pixel/", "/test/nonce/"])
