@@ -3,26 +3,23 @@
 import difflib
 import re
 from datetime import datetime
-from html import unescape
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from articles.models import Article, Author, Byline, ImageCredit, Licence, Section
 from articles.workflow import TRACKED_FIELDS
+from newsroom.lib.text import paragraphs
 
-BLOCK_END = re.compile(r"</(p|h\d|li|blockquote|figcaption|tr)>|<br\s*/?>", re.IGNORECASE)
 TOKENS = re.compile(r"\s+|[^\s]+")
 
 
-def html_to_text(html):
-    """Story HTML as plain text, one paragraph (or heading, list item) per line."""
-    text = unescape(strip_tags(BLOCK_END.sub("\n", html or "")))
-    lines = (" ".join(line.split()) for line in text.splitlines())
-    return "\n".join(line for line in lines if line)
+def body_lines(html):
+    """Story HTML as plain text for comparing, one paragraph (or heading, list item) per line."""
+    return "\n".join(paragraphs(html))
 
 
 def word_diff(before, after):
@@ -90,7 +87,7 @@ def compare(older, newer):
         before = _display(field.attname, before_fields.get(field.attname))
         after = _display(field.attname, after_fields.get(field.attname))
         if name == "body":
-            before, after = html_to_text(before), html_to_text(after)
+            before, after = body_lines(before), body_lines(after)
         rows.append(_row(str(field.verbose_name), before, after))
     rows.append(_row("authors", _authors(older), _authors(newer)))
     return rows

@@ -33,15 +33,21 @@ class _TextWriter(HTMLParser):
     def handle_data(self, data):
         self.parts.append(data)
 
-    def text(self):
+    def paragraphs(self):
         text = "".join(self.parts)
         paragraphs = (re.sub(r"[ \t]+", " ", part).strip() for part in text.split("\n\n"))
-        return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
+        return [paragraph for paragraph in paragraphs if paragraph]
 
 
-def html_to_text(html: str) -> str:
-    """Story HTML as plain text: paragraphs apart, list items marked, links followed by URL."""
+def paragraphs(html: str | None) -> list[str]:
+    """Story HTML as plain-text paragraphs (headings, list items, quotations each one), with
+    list items marked and every link followed by its URL."""
     writer = _TextWriter()
-    writer.feed(html)
+    writer.feed(html or "")
     writer.close()
-    return writer.text()
+    return writer.paragraphs()
+
+
+def html_to_text(html: str | None) -> str:
+    """Story HTML as plain text, paragraphs a blank line apart."""
+    return "\n\n".join(paragraphs(html))

@@ -9,7 +9,7 @@ from reversion.models import Version
 
 from articles import workflow
 from articles.models import Article, Correction, PreviewLink
-from articles.revisions import html_to_text, word_diff
+from articles.revisions import body_lines, word_diff
 from tests.factories import make_article
 from tests.workflow_helpers import change_form_data, change_url, publishable_article
 
@@ -107,7 +107,7 @@ def test_reporters_cannot_recover_deleted_articles(client, reporter):
 
 def test_word_diff_escapes_what_it_shows():
     assert word_diff("a <b>", "a <i>") == "a <del>&lt;b&gt;</del><ins>&lt;i&gt;</ins>"
-    assert html_to_text("<h2>Title</h2><p>One &amp; two</p>") == "Title\nOne & two"
+    assert body_lines("<h2>Title</h2><p>One &amp; two</p>") == "Title\nOne & two"
 
 
 # --- previews ---

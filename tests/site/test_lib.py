@@ -1,0 +1,31 @@
+"""The shared helpers in newsroom/lib: one absolute URL, one client address, one HTML-to-text."""
+
+from django.test import RequestFactory
+
+from newsroom.lib.http import client_ip
+from newsroom.lib.text import html_to_text, paragraphs
+from newsroom.lib.urls import absolute_url
+
+
+def test_absolute_url_uses_site_url_whatever_the_request(settings):
+    settings.SITE_URL = "https://news.example.org"
+    assert absolute_url("/articles/a/") == "https://news.example.org/articles/a/"
+    assert absolute_url("https://cdn.example.net/p.jpg") == "https://cdn.example.net/p.jpg"
+    assert absolute_url("") == ""
+
+
+def test_client_ip_trusts_only_the_address_our_proxy_appended(settings):
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.5"
+    )
+    settings.BEHIND_PROXY = False
+    assert client_ip(request) == "10.0.0.1"
+    settings.BEHIND_PROXY = True
+    assert client_ip(request) == "203.0.113.5"
+
+
+def test_html_to_text_keeps_paragraphs_lists_and_link_targets():
+    html = '<h2>Head</h2><p>One &amp; <a href="https://x.example/">two</a></p><ul><li>A</li></ul>'
+    assert paragraphs(html) == ["Head", "One & two (https://x.example/)", "- A"]
+    assert html_to_text(html) == "Head\n\nOne & two (https://x.example/)\n\n- A"
+    assert html_to_text(None) == ""
