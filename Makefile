@@ -35,9 +35,11 @@ run: demo
 	@echo "Serving http://127.0.0.1:$(PORT)/ (admin at /admin/). Ctrl-C stops it."
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# The import contracts are in pyproject.toml ([tool.importlinter]).
 lint: $(BIN)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache --no-logo
 
 format: $(BIN)/.installed-dev
 	$(BIN)/ruff check --fix .
