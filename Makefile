@@ -10,11 +10,16 @@ export DJANGO_SETTINGS_MODULE ?= newsroom.settings
 
 .PHONY: run test lint format migrate demo bench clean
 
-# The venv is rebuilt only when requirements.txt changes.
+# One venv, two stamps: .installed has what the site needs to run (requirements.txt), .installed-dev
+# adds the tests and tools (requirements-dev.txt). Each is redone only when its file changes.
 $(BIN)/.installed: requirements.txt .python-version
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python $(PYTHON_VERSION) (e.g. pyenv install $(PYTHON_VERSION))." >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(BIN)/.installed-dev: requirements-dev.txt $(BIN)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
 	@touch $@
 
 var:
@@ -30,11 +35,15 @@ run: demo
 	@echo "Serving http://127.0.0.1:$(PORT)/ (admin at /admin/). Ctrl-C stops it."
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-lint: $(BIN)/.installed
+# Import contracts and the checked modules are listed in pyproject.toml. mypy's Django plugin reads
+# the settings, so it runs with DEBUG on (no SECRET_KEY needed).
+lint: $(BIN)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache --no-logo
+	DEBUG=true $(BIN)/mypy
 
-format: $(BIN)/.installed
+format: $(BIN)/.installed-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
@@ -47,7 +56,7 @@ node_modules/.installed: package.json package-lock.json
 
 # Tests run with DEBUG off, as production does (over plain HTTP on the test client);
 # DATABASE_URL picks PostgreSQL, SQLite otherwise.
-test: lint node_modules/.installed
+test: lint $(BIN)/.installed-dev node_modules/.installed
 	DEBUG=false SECRET_KEY=tests-only-not-a-secret SECURE_SSL_REDIRECT=false \
 		$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -61,4 +70,4 @@ bench: $(BIN)/.installed
 	env -u DEBUG $(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache

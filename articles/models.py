@@ -46,22 +46,22 @@ ATTRIBUTION_ELEMENTS = [
 ]
 
 
-class AttributionOverrideField(models.BooleanField):
-    """On an article: empty follows the publisher's terms, yes or no overrides them."""
+def attribution_override(verbose_name):
+    """On an article: empty follows the publisher's terms, yes or no overrides them.
 
-    def __init__(self, verbose_name=None, **kwargs):
-        kwargs.setdefault("null", True)
-        kwargs.setdefault("blank", True)
-        kwargs.setdefault("default", None)
-        kwargs.setdefault(
-            "choices",
-            [
-                (None, _("As the publisher's terms")),
-                (True, _("Required")),
-                (False, _("Not required")),
-            ],
-        )
-        super().__init__(verbose_name, **kwargs)
+    A plain BooleanField configured here, not a field class, so migrations name only Django.
+    """
+    return models.BooleanField(
+        verbose_name,
+        null=True,
+        blank=True,
+        default=None,
+        choices=[
+            (None, _("As the publisher's terms")),
+            (True, _("Required")),
+            (False, _("Not required")),
+        ],
+    )
 
 
 class Publisher(models.Model):
@@ -473,13 +473,11 @@ class Article(models.Model):
         blank=True,
         help_text=_("Replaces the publisher's terms text for this story only."),
     )
-    requires_logo = AttributionOverrideField(_("partners must show our logo"))
-    requires_byline = AttributionOverrideField(_("partners must keep the reporter's byline"))
-    requires_affiliation = AttributionOverrideField(
-        _("partners must name the reporter's affiliation")
-    )
-    requires_link_back = AttributionOverrideField(_("partners must link to the original article"))
-    requires_pixel = AttributionOverrideField(_("partners must keep the counting pixel"))
+    requires_logo = attribution_override(_("partners must show our logo"))
+    requires_byline = attribution_override(_("partners must keep the reporter's byline"))
+    requires_affiliation = attribution_override(_("partners must name the reporter's affiliation"))
+    requires_link_back = attribution_override(_("partners must link to the original article"))
+    requires_pixel = attribution_override(_("partners must keep the counting pixel"))
     licensing_email = models.EmailField(
         _("licensing contact"),
         blank=True,
@@ -583,7 +581,7 @@ class Byline(models.Model):
         return f"{self.role} {self.author}".strip()
 
 
-# --- republication (issue 6) ---
+# --- republication ---
 
 # The licences in plain words, for partners who do not read licence deeds.
 LICENCE_PLAIN_WORDS = {
@@ -663,7 +661,7 @@ class RepublicationViewQuerySet(models.QuerySet):
 class RepublicationView(models.Model):
     """How often one republished copy of an article was viewed on one day.
 
-    Written in bulk from counts gathered in the cache (articles/republication.py), never one row
+    Written in bulk from counts gathered in the cache (republication/counting.py), never one row
     per hit.
     """
 
@@ -703,7 +701,7 @@ class RepublishedArticle(Article):
         verbose_name_plural = _("most republished articles")
 
 
-# --- photos (issue 4) ---
+# --- photos ---
 
 
 @receiver(post_delete, sender=ImageCredit)
@@ -720,7 +718,7 @@ def delete_photo_files(sender, instance, **kwargs):
     transaction.on_commit(delete_files)
 
 
-# --- editorial workflow (issue 3) ---
+# --- editorial workflow ---
 
 
 class ArticleTransition(models.Model):
@@ -842,7 +840,7 @@ class EditSession(models.Model):
         return f"{self.user} on {self.article}"
 
 
-# --- security and resilience (issue 8) ---
+# --- security and resilience ---
 
 
 @receiver(pre_save, sender=Tag)

@@ -136,36 +136,7 @@ def snippet(article, query):
 
 
 # PostgreSQL keeps each story's weighted vector (headline A, dek B, body C, in SEARCH_CONFIG) in a
-# generated column that the ORM never writes, and a GIN index on it answers _postgres_search()
-# without reading every story. Other databases have neither.
+# generated column that the ORM never writes, with a GIN index on it that answers
+# _postgres_search() without reading every story: both are made by the migration
+# 0002_search_document. Other databases have neither.
 SEARCH_COLUMN = "search_document"
-SEARCH_INDEX_NAME = "article_search_vector_idx"
-
-
-def _vector_sql(config):
-    literal = "'" + config.replace("'", "''") + "'::regconfig"
-    parts = [
-        f"setweight(to_tsvector({literal}, COALESCE({column}, '')), '{weight}')"
-        for column, weight in (('"headline"', "A"), ('"dek"', "B"), ('"body"', "C"))
-    ]
-    return f"(({parts[0]} || {parts[1]}) || {parts[2]})"
-
-
-def rebuild_search_index(schema_editor):
-    """(Re)create the stored vector and its index for settings.SEARCH_CONFIG (PostgreSQL only)."""
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    drop_search_index(schema_editor)
-    schema_editor.execute(
-        f"ALTER TABLE articles_article ADD COLUMN {SEARCH_COLUMN} tsvector "
-        f"GENERATED ALWAYS AS ({_vector_sql(settings.SEARCH_CONFIG)}) STORED"
-    )
-    schema_editor.execute(
-        f"CREATE INDEX {SEARCH_INDEX_NAME} ON articles_article USING gin ({SEARCH_COLUMN})"
-    )
-
-
-def drop_search_index(schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {SEARCH_INDEX_NAME}")
-        schema_editor.execute(f"ALTER TABLE articles_article DROP COLUMN IF EXISTS {SEARCH_COLUMN}")

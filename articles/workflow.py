@@ -13,13 +13,17 @@ tests and any future API call these functions and nothing else.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any, cast
 
 import reversion
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -41,20 +45,20 @@ class StaleVersion(TransitionRefused):
     """Someone else saved the article after the actor loaded it."""
 
 
-def display_name(user):
+def display_name(user: User | None) -> str:
     if user is None:
         return _("someone")
     return user.get_full_name() or user.get_username()
 
 
-def is_author(user, article):
+def is_author(user: User, article: Article) -> bool:
     if "bylines" in getattr(article, "_prefetched_objects_cache", {}):
         # The admin prefetches bylines with their authors: no query per permission check.
         return any(byline.author.user_id == user.pk for byline in article.bylines.all())
     return article.bylines.filter(author__user_id=user.pk).exists()
 
 
-def can_edit(user, article):
+def can_edit(user: User, article: Article) -> bool:
     """Editors edit anything; a reporter edits their own story while it is a draft."""
     if user.has_perm(EDIT_ANY):
         return True
@@ -65,7 +69,7 @@ def can_edit(user, article):
     )
 
 
-def publish_blockers(article):
+def publish_blockers(article: Article) -> list[str]:
     """What the article still lacks before it may be published (empty when it is ready)."""
     missing = []
     if not article.headline.strip():
@@ -104,19 +108,23 @@ TRACKED_FIELDS = [
 ]
 
 
-def _stored_value(article, name):
-    field = Article._meta.get_field(name)
-    return getattr(article, field.attname)
+def _field(name: str) -> "Field[Any, Any]":
+    # TRACKED_FIELDS names only the article's own fields, never a relation's reverse side.
+    return cast("Field[Any, Any]", Article._meta.get_field(name))
 
 
-def _version_with_number(article, number):
+def _stored_value(article: Article, name: str) -> object:
+    return getattr(article, _field(name).attname)
+
+
+def _version_with_number(article: Article, number: int) -> Version | None:
     for version in Version.objects.get_for_object(article).select_related("revision"):
         if version.field_dict.get("version") == number:
             return version
     return None
 
 
-def stale_message(article, loaded_version):
+def stale_message(article: Article, loaded_version: int) -> str:
     """Who changed the article after `loaded_version`, when, and which fields."""
     latest = Version.objects.get_for_object(article).select_related("revision__user").first()
     who = display_name(latest.revision.user) if latest else _("someone")
@@ -126,7 +134,7 @@ def stale_message(article, loaded_version):
     if loaded is not None:
         before = loaded.field_dict
         for name in TRACKED_FIELDS:
-            field = Article._meta.get_field(name)
+            field = _field(name)
             if before.get(field.attname, before.get(name)) != _stored_value(article, name):
                 changed.append(str(field.verbose_name))
     what = ", ".join(changed) if changed else _("its details")
@@ -140,7 +148,7 @@ def stale_message(article, loaded_version):
 @dataclass(frozen=True)
 class Rule:
     name: str
-    label: str
+    label: str | Promise
     permission: str | None  # None: the article's own reporter may, as well as editors
     note_required: bool = False
 
@@ -155,7 +163,7 @@ RULES = {
 }
 
 
-def allowed_from(name, article):
+def allowed_from(name: str, article: Article) -> bool:
     """Whether the named transition may start from the article's current state."""
     status = article.status
     match name:
@@ -172,7 +180,7 @@ def allowed_from(name, article):
     return False
 
 
-def may(user, name, article):
+def may(user: User, name: str, article: Article) -> bool:
     """Whether `user` holds the permission for the named transition on this article."""
     rule = RULES[name]
     if rule.permission is None:
@@ -182,14 +190,26 @@ def may(user, name, article):
     return user.has_perm(rule.permission)
 
 
-def available(user, article):
+def available(user: User, article: Article) -> list[Rule]:
     """The transitions this user could make on the article now, for buttons."""
     return [
         RULES[name] for name in RULES if allowed_from(name, article) and may(user, name, article)
     ]
 
 
-def _transition(article, user, version, name, to_status, note="", publish_at=None):
+# The version an edit or a button was loaded with, as the form sends it; None skips the check.
+LoadedVersion = int | str | None
+
+
+def _transition(
+    article: Article,
+    user: User,
+    version: LoadedVersion,
+    name: str,
+    to_status: str,
+    note: str = "",
+    publish_at: datetime | None = None,
+) -> Article:
     rule = RULES[name]
     note = (note or "").strip()
     with transaction.atomic(), reversion.create_revision():
@@ -235,34 +255,40 @@ def _transition(article, user, version, name, to_status, note="", publish_at=Non
     return current
 
 
-def submit(article, user, version, note=""):
+def submit(article: Article, user: User, version: LoadedVersion, note: str = "") -> Article:
     """draft → in review. The story's own reporter, or an editor."""
     return _transition(article, user, version, "submit", Status.IN_REVIEW, note)
 
 
-def return_to_author(article, user, version, note):
+def return_to_author(article: Article, user: User, version: LoadedVersion, note: str) -> Article:
     """in review → draft, with a note telling the reporter what to do."""
     return _transition(article, user, version, "return", Status.DRAFT, note)
 
 
-def publish(article, user, version, note=""):
+def publish(article: Article, user: User, version: LoadedVersion, note: str = "") -> Article:
     """in review (or scheduled) → published, visible from now."""
     return _transition(article, user, version, "publish", Status.PUBLISHED, note, timezone.now())
 
 
-def schedule(article, user, version, publish_at, note=""):
+def schedule(
+    article: Article,
+    user: User,
+    version: LoadedVersion,
+    publish_at: datetime | None,
+    note: str = "",
+) -> Article:
     """in review (or scheduled) → published at a future time: published() shows it from then."""
     if publish_at is None or publish_at <= timezone.now():
         raise TransitionRefused(_("Choose a time in the future to schedule the article."))
     return _transition(article, user, version, "schedule", Status.PUBLISHED, note, publish_at)
 
 
-def withdraw(article, user, version, note):
+def withdraw(article: Article, user: User, version: LoadedVersion, note: str) -> Article:
     """published → withdrawn, with the reason."""
     return _transition(article, user, version, "withdraw", Status.WITHDRAWN, note)
 
 
-def back_to_draft(article, user, version, note=""):
+def back_to_draft(article: Article, user: User, version: LoadedVersion, note: str = "") -> Article:
     """withdrawn → draft, to be reworked."""
     return _transition(article, user, version, "back_to_draft", Status.DRAFT, note)
 
@@ -277,7 +303,7 @@ TRANSITIONS = {
 }
 
 
-def add_correction(article, user, kind, text):
+def add_correction(article: Article, user: User, kind: str, text: str) -> Correction:
     """Append a correction, clarification or update to a published article."""
     if not user.has_perm("articles.add_correction"):
         raise TransitionRefused(_("You may not add corrections."))
@@ -291,7 +317,7 @@ def add_correction(article, user, kind, text):
     return Correction.objects.create(article=article, kind=kind, text=text, created_by=user)
 
 
-def create_preview_link(article, user, hours=None):
+def create_preview_link(article: Article, user: User, hours: int | None = None) -> PreviewLink:
     """A shareable link to the article as it will look, valid for `hours` (48 by default)."""
     if not user.has_perm("articles.add_previewlink"):
         raise TransitionRefused(_("You may not share preview links."))
@@ -301,7 +327,7 @@ def create_preview_link(article, user, hours=None):
     )
 
 
-def revoke_preview_link(link, user):
+def revoke_preview_link(link: PreviewLink, user: User) -> PreviewLink:
     if not user.has_perm("articles.change_previewlink"):
         raise TransitionRefused(_("You may not revoke preview links."))
     if link.revoked_at is None:

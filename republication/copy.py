@@ -6,6 +6,7 @@ out any photo our rights do not let partners reuse.
 
 import re
 from html import unescape
+from typing import Any
 from urllib.parse import urljoin
 
 from django.template.loader import render_to_string
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from articles.models import Article, ImageCredit, Publisher, RepublicationTerms
 from newsroom.lib.text import html_to_text
 from newsroom.lib.urls import absolute_url
 
@@ -23,25 +25,25 @@ TAG_WITH_URL = re.compile(r'<(?:a|blockquote|q)(?:\s+[\w:-]+="[^"]*")*\s*>')
 URL_ATTRIBUTE = re.compile(r'(\s(?:href|cite)=")([^"]*)(")')
 
 
-def absolutize_links(html, base_url):
+def absolutize_links(html: str, base_url: str) -> str:
     """Every link in sanitised story HTML made absolute, so it still works on a partner's site."""
 
-    def absolute_attribute(match):
+    def absolute_attribute(match: re.Match[str]) -> str:
         absolute = urljoin(base_url, unescape(match.group(2)))
         return match.group(1) + escape(absolute) + match.group(3)
 
-    def absolute_tag(match):
+    def absolute_tag(match: re.Match[str]) -> str:
         return URL_ATTRIBUTE.sub(absolute_attribute, match.group(0))
 
     return TAG_WITH_URL.sub(absolute_tag, html)
 
 
-def pixel_url(article):
+def pixel_url(article: Article) -> str:
     # Named by id, the one thing about an article that never changes: copies live for years.
     return absolute_url(reverse("republication:republication-pixel", args=[article.pk]))
 
 
-def photos_for_partners(article):
+def photos_for_partners(article: Article) -> tuple[list[ImageCredit], int]:
     """(photos partners may republish, how many were left out) among the story's photos.
 
     Only the lead photo today; any other photo a story gains must be sorted here too.
@@ -51,11 +53,13 @@ def photos_for_partners(article):
     return allowed, len(photos) - len(allowed)
 
 
-def republication_context(article, publisher, terms):
+def republication_context(
+    article: Article, publisher: Publisher, terms: RepublicationTerms
+) -> dict[str, Any]:
     """Everything the partner's copy and the notes beside it need."""
     canonical_url = absolute_url(article.get_absolute_url())
     photos, photos_omitted = photos_for_partners(article)
-    context = {
+    context: dict[str, Any] = {
         "article": article,
         "publisher": publisher,
         "terms": terms,

@@ -1,8 +1,13 @@
 """A published article as an IPTC ninjs 3.1 news item (https://iptc.org/standards/ninjs/)."""
 
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
 from django.conf import settings
 from django.urls import reverse
 
+from articles.models import Article, Byline, ImageCredit, Publisher
 from newsroom.lib.text import html_to_text
 from newsroom.lib.urls import absolute_url
 from republication.copy import absolutize_links, photos_for_partners
@@ -14,11 +19,11 @@ NINJS_STANDARD = {
 }
 
 
-def _iso(moment):
+def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def _byline_statement(bylines, publisher_name):
+def _byline_statement(bylines: Iterable[Byline], publisher_name: str) -> str:
     statements = []
     for byline in bylines:
         affiliation = byline.author.affiliation_or(publisher_name)
@@ -26,10 +31,10 @@ def _byline_statement(bylines, publisher_name):
     return "; ".join(statements)
 
 
-def _photo_as_ninjs(photo, name):
+def _photo_as_ninjs(photo: ImageCredit, name: str) -> dict[str, Any]:
     """A photo we may pass on, with its full credit and the agency's note to editors."""
     image_url = absolute_url(photo.public_url)
-    item = {
+    item: dict[str, Any] = {
         "uri": image_url,
         "name": name,
         "rel": name,
@@ -67,7 +72,7 @@ def _photo_as_ninjs(photo, name):
     return item
 
 
-def article_as_ninjs(article, publisher):
+def article_as_ninjs(article: Article, publisher: Publisher) -> dict[str, Any]:
     """The ninjs document for a published article; photos partners may not reuse are left out."""
     terms = article.republication_terms(publisher)
     canonical_url = absolute_url(article.get_absolute_url())
@@ -86,7 +91,7 @@ def article_as_ninjs(article, publisher):
         )
     if terms.contact_email:
         usage.append(f"Questions: {terms.contact_email}")
-    document = {
+    document: dict[str, Any] = {
         "standard": NINJS_STANDARD,
         "uri": canonical_url,
         "type": "text",

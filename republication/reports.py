@@ -1,20 +1,25 @@
 """What the desk shows of a story's republication: views per site and page, and a daily chart."""
 
-from datetime import timedelta
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from articles.models import RepublicationView
+from articles.models import Article, RepublicationView
 
 CHART_DAYS = 30
 CHART_WIDTH, CHART_HEIGHT, CHART_BASELINE = 300, 80, 66
 
 
-def daily_views_svg(daily_totals, last_day, days=CHART_DAYS):
+def daily_views_svg(
+    daily_totals: Mapping[date, int], last_day: date, days: int = CHART_DAYS
+) -> SafeString:
     """A small bar chart of views per day, drawn on the server: no script, readable by all."""
     first_day = last_day - timedelta(days=days - 1)
     series = [
@@ -65,7 +70,7 @@ def daily_views_svg(daily_totals, last_day, days=CHART_DAYS):
     )
 
 
-def republication_summary(article, page_limit=50):
+def republication_summary(article: Article, page_limit: int = 50) -> dict[str, Any]:
     """Totals, sites, pages and the 30-day chart for one article's admin page."""
     views = RepublicationView.objects.filter(article=article)
     today = timezone.localdate()

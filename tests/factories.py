@@ -9,6 +9,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article, Author, Byline, ImageCredit, Section
+from articles.roles import sync_roles
 
 _counter = itertools.count(1)
 
@@ -89,27 +90,9 @@ def make_article(authors=None, tags=(), **fields):
 
 
 def restore_roles():
-    """The Reporter and Editor groups with their permissions, as migrations 0002 and 0003 make them.
+    """The Reporter and Editor groups with their permissions, as articles/roles.py defines them.
 
-    A transactional test's flush empties every table: permissions come back (post_migrate),
-    groups do not. Tests that log personas in through a browser need them made again.
+    `migrate` and a transactional test's flush make them too (post_migrate); a test that changed
+    them, or runs without that signal, gets them back from here.
     """
-    from importlib import import_module
-
-    from django.contrib.auth.models import Group, Permission
-
-    roles = import_module("articles.migrations.0002_roles")
-    workflow = import_module("articles.migrations.0003_workflow")
-    wanted = {
-        "Reporter": (roles.REPORTER, workflow.REPORTER_PERMISSIONS),
-        "Editor": (roles.EDITOR, workflow.EDITOR_PERMISSIONS),
-    }
-    for name, (by_app, workflow_codenames) in wanted.items():
-        group, _created = Group.objects.get_or_create(name=name)
-        by_app = by_app | {"articles": [*by_app["articles"], *workflow_codenames]}
-        for app_label, codenames in by_app.items():
-            group.permissions.add(
-                *Permission.objects.filter(
-                    content_type__app_label=app_label, codename__in=codenames
-                )
-            )
+    sync_roles()

@@ -9,7 +9,8 @@ def client_ip(request: HttpRequest) -> str:
     whatever the client claimed, and trusting it would let anyone dodge a lockout or a count.
     """
     if settings.BEHIND_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        forwarded: str = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
         if forwarded:
             return forwarded
-    return request.META.get("REMOTE_ADDR", "")
+    remote_addr: str = request.META.get("REMOTE_ADDR", "")
+    return remote_addr

@@ -7,12 +7,12 @@ class _TextWriter(HTMLParser):
 
     BLOCKS = {"p", "h2", "h3", "h4", "blockquote", "li", "pre", "figure", "table", "tr", "hr"}
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.parts = []
-        self.links = []
+        self.parts: list[str] = []
+        self.links: list[str] = []
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self.BLOCKS:
             self.parts.append("\n\n")
         if tag == "li":
@@ -22,18 +22,18 @@ class _TextWriter(HTMLParser):
         elif tag == "br":
             self.parts.append("\n")
         elif tag == "a":
-            self.links.append(dict(attrs).get("href", ""))
+            self.links.append(dict(attrs).get("href") or "")
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag == "a" and self.links:
             href = self.links.pop()
             if href:
                 self.parts.append(f" ({href})")
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         self.parts.append(data)
 
-    def paragraphs(self):
+    def paragraphs(self) -> list[str]:
         text = "".join(self.parts)
         paragraphs = (re.sub(r"[ \t]+", " ", part).strip() for part in text.split("\n\n"))
         return [paragraph for paragraph in paragraphs if paragraph]

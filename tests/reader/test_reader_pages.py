@@ -279,3 +279,19 @@ def test_rebuild_search_index_command_answers_on_any_database(publisher):
     call_command("rebuild_search_index", stdout=out)
     expected = "rebuilt" if connection.vendor == "postgresql" else "needs no index"
     assert expected in out.getvalue()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the index is PostgreSQL's")
+def test_rebuild_search_index_follows_a_new_search_config(publisher, settings):
+    """English stems "harbours" to "harbour"; rebuilt for "simple", the words must match exactly."""
+    make_article(headline="Harbours reopen", dek="", body="<p>Ships.</p>")
+    published = Article.objects.published()
+    assert search_articles(published, "harbour").count() == 1
+    settings.SEARCH_CONFIG = "simple"
+    with connection.cursor() as cursor:
+        # The rows above are in this test's transaction; PostgreSQL alters no table with
+        # foreign-key checks still pending. (The change is rolled back with the test.)
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    call_command("rebuild_search_index", stdout=io.StringIO())
+    assert search_articles(published, "harbour").count() == 0
+    assert search_articles(published, "harbours").count() == 1
