@@ -124,7 +124,6 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["loaded_version"].initial = self.instance.version
 
     editing_user = None  # set by ArticleAdmin.get_form
-    restoring = False  # likewise: saving a restored revision or a recovered article
 
     def clean(self):
         cleaned_data = super().clean()
@@ -149,10 +148,7 @@ class ArticleAdminForm(forms.ModelForm):
 
         A write that changes nothing, inside the admin's transaction: PostgreSQL locks the row,
         SQLite takes its write lock, so nobody can save in between the check and our save.
-        (A restored revision is checked against the article as it was before the restore.)
         """
-        if self.restoring:
-            return True
         return Article.objects.filter(pk=self.instance.pk, version=loaded).update(version=loaded)
 
 

@@ -4,6 +4,7 @@ from contextlib import suppress
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import OperationalError, transaction
 from django.db.models import Prefetch
@@ -55,6 +56,10 @@ def lock_notice(sessions):
         }
         for session in sessions
     )
+
+
+# The extra-context key under which restoring views hand changeform_view() the state to keep.
+KEEP_WORKFLOW_STATE = "keep_workflow_state"
 
 
 @admin.register(Article)
@@ -149,7 +154,6 @@ class ArticleAdmin(VersionAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.editing_user = request.user
-        form.restoring = "_reverting_from" in request.__dict__ or hasattr(request, "_recovering")
         return form
 
     def has_publish_permission(self, request):
@@ -160,21 +164,8 @@ class ArticleAdmin(VersionAdmin):
         if article is None:
             return None
         # Saves are checked against the version in the form: hold the row until we commit.
-        if (
-            request.method == "POST"
-            and "_reverting_from" not in request.__dict__
-            and transaction.get_connection().in_atomic_block
-        ):
+        if request.method == "POST" and transaction.get_connection().in_atomic_block:
             article = self.get_queryset(request).select_for_update().get(pk=article.pk)
-        state = getattr(request, "_reverting_from", None)
-        if state is not None:
-            # Restoring a revision brings back its content, never its workflow state: the state
-            # (and version) stay those of the article as it is now.
-            article.version = state["version"]
-            article.status = state["status"]
-            article.publish_at = state["publish_at"]
-        elif getattr(request, "_recovering", False):
-            article.status = Article.Status.DRAFT  # a recovered story goes back through review
         return article
 
     def save_related(self, request, form, formsets, change):
@@ -187,17 +178,33 @@ class ArticleAdmin(VersionAdmin):
 
     # --- revisions ---
 
+    # Restoring a revision brings back its content, never its workflow state: the state (and
+    # version) stay those of the article as it is now, and a recovered story goes back through
+    # review. django-reversion writes the revision into the row, in a transaction it keeps only if
+    # the form is saved, then runs changeform_view() with the view's extra context: the state to
+    # keep travels there and is written back over the row before the form reads it.
+
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        request._reverting_from = (
-            Article.objects.filter(pk=object_id).values("version", "status", "publish_at").first()
+        now = (
+            Article.objects.filter(pk=unquote(object_id))
+            .values("version", "status", "publish_at")
+            .first()
         )
-        return super().revision_view(request, object_id, version_id, extra_context)
+        context = {**(extra_context or {}), KEEP_WORKFLOW_STATE: now}
+        return super().revision_view(request, object_id, version_id, context)
 
     def recover_view(self, request, version_id, extra_context=None):
         if not request.user.has_perm(workflow.EDIT_ANY):
             raise PermissionDenied
-        request._recovering = True
-        return super().recover_view(request, version_id, extra_context)
+        context = {**(extra_context or {}), KEEP_WORKFLOW_STATE: {"status": Article.Status.DRAFT}}
+        return super().recover_view(request, version_id, context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        context = dict(extra_context or {})
+        state = context.pop(KEEP_WORKFLOW_STATE, None)
+        if state and object_id is not None:
+            Article.objects.filter(pk=unquote(object_id)).update(**state)
+        return super().changeform_view(request, object_id, form_url, context)
 
     def recoverlist_view(self, request, extra_context=None):
         if not request.user.has_perm(workflow.EDIT_ANY):
