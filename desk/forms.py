@@ -11,11 +11,7 @@ from taggit.forms import TagField
 from taggit.models import Tag
 
 from articles import workflow
-from articles.models import (
-    ATTRIBUTION_ELEMENTS,
-    Article,
-    ImageCredit,
-)
+from articles.models import ATTRIBUTION_ELEMENTS, Article, ImageCredit
 from photos import images
 
 # The publisher's and each article's "partners must …" switches, in the terms' order.

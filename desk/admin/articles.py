@@ -22,13 +22,7 @@ from reversion.models import Version
 from taggit.managers import TaggableManager
 
 from articles import locks, revisions, workflow
-from articles.models import (
-    Article,
-    Author,
-    Byline,
-    Correction,
-    PreviewLink,
-)
+from articles.models import Article, Author, Byline, Correction, PreviewLink
 from desk.admin.republication import republication_panel
 from desk.forms import ATTRIBUTION_FIELDS, ArticleAdminForm, BoundedTagField
 from desk.widgets import TagAutocompleteWidget

@@ -2,10 +2,7 @@
 
 from django.contrib import admin
 
-from articles.models import (
-    ArticleTransition,
-    Correction,
-)
+from articles.models import ArticleTransition, Correction
 
 
 @admin.register(Correction)

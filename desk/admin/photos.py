@@ -7,9 +7,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import (
-    ImageCredit,
-)
+from articles.models import ImageCredit
 from desk.forms import ImageCreditForm
 from photos.templatetags.photos import responsive_image
 

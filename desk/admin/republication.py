@@ -11,9 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import (
-    RepublishedArticle,
-)
+from articles.models import RepublishedArticle
 from republication.counting import flush_counts
 from republication.reports import republication_summary
 
