@@ -2,23 +2,16 @@
 
 from django.contrib import admin
 from django.db import models
-from django.utils.html import format_html
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import (
-    Author,
-    Publisher,
-    Section,
-)
+from articles.models import Author, Publisher, Section
 from desk.forms import ATTRIBUTION_FIELDS
 from photos import images
 
 
 def thumbnail(image, size=80):
-    if not image:
-        return "—"
-    # A class, not a style attribute: the Content-Security-Policy allows no inline styles.
-    return format_html('<img src="{}" alt="" class="thumbnail thumbnail--{}">', image.url, size)
+    return render_to_string("desk/thumbnail.html", {"image": image, "size": size})
 
 
 # Logos and author photos are published as uploaded: check them and strip their metadata.

@@ -22,7 +22,7 @@ def republication_panel(model_admin, article):
         return "—"
     flush_counts()  # show what the pixel has gathered so far, not only what was last written
     return render_to_string(
-        "admin/articles/republication_panel.html",
+        "desk/republication_panel.html",
         {"article": article, **republication_summary(article)},
     )
 
