@@ -1,6 +1,6 @@
 """Articles: the change page, its workflow panel and views, revisions and bulk actions."""
 
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -8,7 +8,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import OperationalError, transaction
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -17,6 +17,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 from taggit.managers import TaggableManager
@@ -50,6 +51,46 @@ def lock_notice(sessions):
         }
         for session in sessions
     )
+
+
+def newsroom_time(moment):
+    """A moment as the desk writes it, in the newsroom's time zone: "3 Mar 2026, 14:05 CET"."""
+    return date_format(timezone.localtime(moment), "j M Y, H:i T")
+
+
+def typed_local_time(value):
+    """A time typed in the newsroom's zone (TIME_ZONE), as an aware datetime, or None."""
+    try:
+        moment = parse_datetime((value or "").strip())
+    except ValueError:
+        return None
+    if moment is None:
+        return None
+    if timezone.is_naive(moment):
+        try:
+            moment = timezone.make_aware(moment)
+        except (ValueError, OverflowError):
+            return None
+    return moment
+
+
+def transition_message(article):
+    """What the desk tells whoever moved the article: its new state, or when it will go out."""
+    if article.is_scheduled:
+        return _("Scheduled for %(when)s.") % {"when": newsroom_time(article.publish_at)}
+    return _("The article is now %(state)s.") % {"state": article.get_status_display().lower()}
+
+
+@contextmanager
+def refusal_as_message(request):
+    """Run a workflow step from a desk button; if the workflow refuses it, say why instead.
+
+    The rest of the block (the success message) runs only if the step went through.
+    """
+    try:
+        yield
+    except workflow.TransitionRefused as refusal:
+        messages.error(request, str(refusal))
 
 
 # The extra-context key under which restoring views hand changeform_view() the state to keep.
@@ -245,30 +286,34 @@ class ArticleAdmin(VersionAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+
+        def post_only(method):
+            return view(require_POST(method))
+
         return [
             path(
                 "<path:object_id>/workflow/<slug:name>/",
-                view(self.transition_view),
+                post_only(self.transition_view),
                 name=f"{prefix}_transition",
             ),
             path(
                 "<path:object_id>/corrections/",
-                view(self.correction_view),
+                post_only(self.correction_view),
                 name=f"{prefix}_correction",
             ),
             path(
                 "<path:object_id>/preview-links/",
-                view(self.preview_link_view),
+                post_only(self.preview_link_view),
                 name=f"{prefix}_previewlink",
             ),
             path(
                 "<path:object_id>/preview-links/<int:link_id>/revoke/",
-                view(self.revoke_preview_link_view),
+                post_only(self.revoke_preview_link_view),
                 name=f"{prefix}_revokepreviewlink",
             ),
             path(
                 "<path:object_id>/heartbeat/",
-                view(self.heartbeat_view),
+                post_only(self.heartbeat_view),
                 name=f"{prefix}_heartbeat",
             ),
             path("<path:object_id>/compare/", view(self.compare_view), name=f"{prefix}_compare"),
@@ -286,25 +331,7 @@ class ArticleAdmin(VersionAdmin):
     def _back_to(self, article):
         return redirect("admin:articles_article_change", article.pk)
 
-    @staticmethod
-    def _local_time(value):
-        """A time typed in the newsroom's zone (TIME_ZONE), as an aware datetime, or None."""
-        try:
-            moment = parse_datetime((value or "").strip())
-        except ValueError:
-            return None
-        if moment is None:
-            return None
-        if timezone.is_naive(moment):
-            try:
-                moment = timezone.make_aware(moment)
-            except (ValueError, OverflowError):
-                return None
-        return moment
-
     def transition_view(self, request, object_id, name):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         article = self._article_for(request, object_id)
         action = workflow.TRANSITIONS.get(name)
         if action is None:
@@ -316,33 +343,18 @@ class ArticleAdmin(VersionAdmin):
             return self._back_to(article)
         options = {"note": request.POST.get("note", "")}
         if name == "schedule":
-            options["publish_at"] = self._local_time(request.POST.get("publish_at"))
-        try:
+            options["publish_at"] = typed_local_time(request.POST.get("publish_at"))
+        with refusal_as_message(request):
             article = action(article, request.user, version, **options)
-        except workflow.TransitionRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
-            messages.success(request, self._transition_message(article))
+            messages.success(request, transition_message(article))
         return self._back_to(article)
 
-    @staticmethod
-    def _transition_message(article):
-        if article.is_scheduled:
-            when = date_format(timezone.localtime(article.publish_at), "j M Y, H:i T")
-            return _("Scheduled for %(when)s.") % {"when": when}
-        return _("The article is now %(state)s.") % {"state": article.get_status_display().lower()}
-
     def correction_view(self, request, object_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         article = self._article_for(request, object_id)
-        try:
+        with refusal_as_message(request):
             correction = workflow.add_correction(
                 article, request.user, request.POST.get("kind", ""), request.POST.get("text", "")
             )
-        except workflow.TransitionRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
             messages.success(
                 request,
                 _("%(kind)s added to the article.") % {"kind": correction.get_kind_display()},
@@ -350,40 +362,28 @@ class ArticleAdmin(VersionAdmin):
         return self._back_to(article)
 
     def preview_link_view(self, request, object_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         article = self._article_for(request, object_id)
-        try:
+        with refusal_as_message(request):
             link = workflow.create_preview_link(article, request.user)
-        except workflow.TransitionRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
             messages.success(
                 request,
                 _("Preview link made, valid until %(when)s: %(url)s")
                 % {
-                    "when": date_format(timezone.localtime(link.expires_at), "j M Y, H:i T"),
+                    "when": newsroom_time(link.expires_at),
                     "url": request.build_absolute_uri(link.get_absolute_url()),
                 },
             )
         return self._back_to(article)
 
     def revoke_preview_link_view(self, request, object_id, link_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         article = self._article_for(request, object_id)
         link = get_object_or_404(PreviewLink, pk=link_id, article=article)
-        try:
+        with refusal_as_message(request):
             workflow.revoke_preview_link(link, request.user)
-        except workflow.TransitionRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
             messages.success(request, _("The preview link no longer works."))
         return self._back_to(article)
 
     def heartbeat_view(self, request, object_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         article = self._article_for(request, object_id)
         if not self.has_change_permission(request, article):
             return JsonResponse({"notice": ""}, status=403)
@@ -468,8 +468,7 @@ class ArticleAdmin(VersionAdmin):
     @admin.display(description=_("state"), ordering="status")
     def state(self, article):
         if article.is_scheduled:
-            when = date_format(timezone.localtime(article.publish_at), "j M Y, H:i T")
-            return _("Scheduled for %(when)s") % {"when": when}
+            return _("Scheduled for %(when)s") % {"when": newsroom_time(article.publish_at)}
         return article.get_status_display()
 
     @admin.display(description=_("authors"))
