@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from articles.models import ArticleTransition, Correction
+from desk.admin.readonly import ReadOnlyAdmin
 
 
 @admin.register(Correction)
@@ -21,19 +22,10 @@ class CorrectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ArticleTransition)
-class ArticleTransitionAdmin(admin.ModelAdmin):
+class ArticleTransitionAdmin(ReadOnlyAdmin):
     """The workflow log, read-only: it records what happened."""
 
     list_display = ["created_at", "article", "actor", "from_status", "to_status", "note"]
     list_filter = ["to_status", "created_at"]
     search_fields = ["article__headline", "note"]
     list_select_related = ["article", "actor"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

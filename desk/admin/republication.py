@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import RepublishedArticle
+from desk.admin.readonly import ReadOnlyAdmin
 from republication.counting import flush_counts
 from republication.reports import republication_summary
 
@@ -28,7 +29,7 @@ def republication_panel(model_admin, article):
 
 
 @admin.register(RepublishedArticle)
-class MostRepublishedAdmin(admin.ModelAdmin):
+class MostRepublishedAdmin(ReadOnlyAdmin):
     """Articles ranked by views of their republished copies. Read-only."""
 
     list_display = ["story", "total_views", "views_last_30_days", "site_count", "publish_at"]
@@ -90,12 +91,3 @@ class MostRepublishedAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
