@@ -13,6 +13,7 @@ Status = Article.Status
 
 
 def _latest_transition(field, **filters):
+    """`field` of the article's latest workflow step matching `filters`, as a subquery."""
     transitions = ArticleTransition.objects.filter(article=OuterRef("pk"), **filters)
     return Subquery(transitions.order_by("-created_at", "-pk").values(field)[:1])
 
@@ -49,8 +50,6 @@ def editor_desk(now=None):
         )
         .order_by("waiting_since", "pk")
     )
-    for article in queue:
-        article.waiting = now - article.waiting_since
     scheduled = (
         Article.objects.filter(
             status=Status.PUBLISHED, publish_at__gt=now, publish_at__lte=now + timedelta(days=7)
@@ -81,6 +80,8 @@ def editor_desk(now=None):
 
 
 def desk_for(user):
+    """The parts of the desk this user works at: a reporter's (if they have an author profile and
+    may edit articles), an editor's (if they may publish), both, or neither."""
     desk = {}
     if user.has_perm("articles.change_article") and Author.objects.filter(user=user).exists():
         desk["reporter"] = reporter_desk(user)

@@ -5,7 +5,7 @@ from desk.dashboard import desk_for
 register = template.Library()
 
 
-@register.inclusion_tag("admin/includes/desk.html", takes_context=True)
+@register.inclusion_tag("desk/dashboard.html", takes_context=True)
 def newsroom_desk(context):
     request = context["request"]
     return {"desk": desk_for(request.user), "request": request}

@@ -74,6 +74,40 @@ def test_restoring_a_revision_brings_back_the_text_but_not_the_old_state(client,
     assert restored.version == article.version + 1
 
 
+def test_opening_a_revision_changes_nothing_stored(client, editor, reporter):
+    """The revision form shows the old text; the article stays as it is until the form is saved."""
+    article = edited_twice(client, editor, reporter)
+    article = workflow.submit(article, editor, article.version)
+    oldest = Version.objects.get_for_object(article).last()
+    url = reverse("admin:articles_article_revision", args=[article.pk, oldest.pk])
+
+    page = client.get(url).content.decode()
+    assert "The mayor said no." in page
+    assert f'name="loaded_version" value="{article.version}"' in page
+
+    stored = Article.objects.get(pk=article.pk)
+    assert (stored.body, stored.status, stored.version) == (
+        "<p>The mayor said yes.</p>",
+        "in_review",
+        article.version,
+    )
+
+
+def test_a_reporter_cannot_restore_a_draft_of_their_published_story(client, editor, reporter):
+    """Whether a revision may be restored depends on the story's state now, not the revision's."""
+    article = edited_twice(client, editor, reporter)
+    article = workflow.submit(article, editor, article.version)
+    article = workflow.publish(article, editor, article.version)
+    oldest = Version.objects.get_for_object(article).last()
+    url = reverse("admin:articles_article_revision", args=[article.pk, oldest.pk])
+
+    client.force_login(reporter)
+    response = client.post(url, change_form_data(article_from(oldest)))
+    assert response.status_code == 403
+    stored = Article.objects.get(pk=article.pk)
+    assert (stored.body, stored.status) == ("<p>The mayor said yes.</p>", "published")
+
+
 def article_from(version):
     """The article as the revision has it (what the revision form shows), for posting."""
     article = version._object_version.object

@@ -14,7 +14,7 @@ from django.urls import path
 from django_prose_editor.widgets import AdminProseEditorWidget
 
 from articles.models import Article, Section
-from desk.admin import BODY_EDITOR_CONFIG
+from desk.forms import BODY_EDITOR_CONFIG
 from newsroom.admin_site import NewsroomAdminSite
 from newsroom.urls import handler400, handler500  # noqa: F401 (the site's error pages)
 from newsroom.urls import urlpatterns as site_urlpatterns

@@ -1,0 +1,178 @@
+"""The photo library."""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.http import FileResponse, Http404
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import ImageCredit
+from desk.forms import ImageCreditForm
+from photos.templatetags.photos import responsive_image
+
+
+@admin.register(ImageCredit)
+class ImageCreditAdmin(admin.ModelAdmin):
+    form = ImageCreditForm
+    list_display = [
+        "image_thumbnail",
+        "caption_excerpt",
+        "credit_line",
+        "reference_id",
+        "may_republish",
+        "use_count",
+        "created_at",
+    ]
+    list_display_links = ["image_thumbnail", "caption_excerpt"]
+    list_filter = ["may_republish", "agency", "created_at"]
+    search_fields = ["caption", "alt_text", "photographer", "agency", "providers", "reference_id"]
+    date_hierarchy = "created_at"
+    # Newest first, in the list and in the lead-photo autocomplete (whose pages need an order).
+    ordering = ["-created_at", "-pk"]
+    readonly_fields = [
+        "focal_point_picker",
+        "crop_previews",
+        "credit_line",
+        "width",
+        "height",
+        "original_link",
+        "used_in",
+        "same_file",
+    ]
+    fieldsets = [
+        (None, {"fields": ["image", "upload_anyway", "alt_text", "caption"]}),
+        (
+            _("Focal point (the part every crop keeps)"),
+            {"fields": ["focal_point_picker", "focal_x", "focal_y", "crop_previews"]},
+        ),
+        (
+            _("Credit"),
+            {
+                "fields": [
+                    "photographer",
+                    "agency",
+                    "providers",
+                    "suffix",
+                    "credit_override",
+                    "credit_line",
+                    "copyright_notice",
+                ]
+            },
+        ),
+        (
+            _("For editors and partners (never shown to readers)"),
+            {"fields": ["reference_id", "special_instructions", "may_republish"]},
+        ),
+        (
+            _("File and use"),
+            {"fields": ["width", "height", "original_link", "used_in", "same_file"]},
+        ),
+    ]
+
+    class Media:
+        css = {"all": ["css/admin-photos.css"]}
+        js = ["js/focal-point.js"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(use_count=Count("lead_articles"))
+
+    def get_urls(self):
+        original = path(
+            "<path:object_id>/original/",
+            self.admin_site.admin_view(self.original_view),
+            name="articles_imagecredit_original",
+        )
+        return [original, *super().get_urls()]
+
+    def original_view(self, request, object_id):
+        """The private original, with its metadata, for signed-in staff who may view the photo."""
+        photo = self.get_object(request, object_id)
+        if photo is None or not self.has_view_permission(request, photo):
+            raise Http404
+        name = photo.image.name
+        return FileResponse(
+            photo.image.storage.open(name), as_attachment=True, filename=name.rsplit("/", 1)[-1]
+        )
+
+    @admin.display(description=_("photo"))
+    def image_thumbnail(self, photo):
+        return responsive_image(photo, sizes="80px", alt="", css_class="admin-thumbnail")
+
+    @admin.display(description=_("caption"))
+    def caption_excerpt(self, photo):
+        return photo.caption[:100] or photo.alt_text[:100] or photo.image.name
+
+    @admin.display(description=_("used in"), ordering="use_count")
+    def use_count(self, photo):
+        return photo.use_count
+
+    @admin.display(description=_("photo"))
+    def focal_point_picker(self, photo):
+        if not photo.pk or not photo.renditions:
+            return _("Save the photo first; then click on it to set its focal point.")
+        return format_html(
+            '<div class="focal-picker" data-focal-picker>{}'
+            '<span class="focal-picker__marker" aria-hidden="true"></span></div>'
+            '<p class="help">{}</p>',
+            responsive_image(photo, sizes="480px", alt=photo.alt_text),
+            _("Click on what matters most in the photo: crops keep it in view."),
+        )
+
+    @admin.display(description=_("crops"))
+    def crop_previews(self, photo):
+        """The crops for social cards and search engines, as saved (save to see a new point)."""
+        crops = photo.crops() if photo.pk else []
+        if not crops:
+            return "—"
+        return format_html_join(
+            "",
+            '<figure class="crop-preview"><img src="{}" srcset="{} {}w" sizes="160px" '
+            'width="{}" height="{}" alt="" loading="lazy"><figcaption>{}</figcaption></figure>',
+            ((c["url"], c["url"], c["width"], c["width"], c["height"], c["ratio"]) for c in crops),
+        )
+
+    @admin.display(description=_("original"))
+    def original_link(self, photo):
+        if not photo.pk:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:articles_imagecredit_original", args=[photo.pk]),
+            _("Download the original, with its metadata (private)"),
+        )
+
+    @admin.display(description=_("used in"))
+    def used_in(self, photo):
+        articles = photo.lead_articles.order_by("-publish_at", "-created_at") if photo.pk else []
+        if not articles:
+            return _("No article uses this photo yet.")
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a> ({})</li>',
+                (
+                    (
+                        reverse("admin:articles_article_change", args=[article.pk]),
+                        article.headline,
+                        article.get_status_display(),
+                    )
+                    for article in articles
+                ),
+            ),
+        )
+
+    @admin.display(description=_("same file as"))
+    def same_file(self, photo):
+        duplicates = photo.duplicates() if photo.pk else []
+        if not duplicates:
+            return "—"
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            (
+                (reverse("admin:articles_imagecredit_change", args=[other.pk]), other)
+                for other in duplicates
+            ),
+        )
