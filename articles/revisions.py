@@ -59,7 +59,7 @@ def _authors(version):
 
 def _display(name, value):
     if isinstance(value, datetime):
-        return date_format(timezone.localtime(value), "j M Y, H:i T")
+        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
     if name == "section_id":
         return _names(Section, value)
     if name == "lead_photo_id":

@@ -142,7 +142,11 @@ def stale_message(article: Article, loaded_version: int) -> str:
         "%(who)s saved this article at %(when)s, after you opened it, and changed: %(what)s. "
         "Nothing you did was saved. Your text is still here: copy what you need, open the "
         "article again to see their version, and merge."
-    ) % {"who": who, "when": date_format(timezone.localtime(when), "j M Y, H:i T"), "what": what}
+    ) % {
+        "who": who,
+        "when": date_format(timezone.localtime(when), "SHORT_DATETIME_FORMAT"),
+        "what": what,
+    }
 
 
 @dataclass(frozen=True)

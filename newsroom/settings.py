@@ -124,6 +124,8 @@ LANGUAGE_CODE = env_str("LANGUAGE_CODE", "en-us")
 # The newsroom's own time zone: editors schedule and read times in it.
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
+# Date formats in one place: newsroom/formats/<language>/formats.py.
+FORMAT_MODULE_PATH = ["newsroom.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"

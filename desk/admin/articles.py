@@ -47,7 +47,7 @@ def lock_notice(sessions):
         _("%(name)s has been editing this since %(time)s.")
         % {
             "name": workflow.display_name(session.user),
-            "time": date_format(timezone.localtime(session.started_at), "H:i"),
+            "time": date_format(timezone.localtime(session.started_at), "TIME_FORMAT"),
         }
         for session in sessions
     )
@@ -55,7 +55,7 @@ def lock_notice(sessions):
 
 def newsroom_time(moment):
     """A moment as the desk writes it, in the newsroom's time zone: "3 Mar 2026, 14:05 CET"."""
-    return date_format(timezone.localtime(moment), "j M Y, H:i T")
+    return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
 def typed_local_time(value):

@@ -1,5 +1,7 @@
 """The shared helpers in newsroom/lib: one absolute URL, one client address, one HTML-to-text."""
 
+from datetime import UTC
+
 from django.test import RequestFactory
 
 from newsroom.lib.http import client_ip
@@ -29,3 +31,16 @@ def test_html_to_text_keeps_paragraphs_lists_and_link_targets():
     assert paragraphs(html) == ["Head", "One & two (https://x.example/)", "- A"]
     assert html_to_text(html) == "Head\n\nOne & two (https://x.example/)\n\n- A"
     assert html_to_text(None) == ""
+
+
+def test_dates_use_the_newsroom_formats_everywhere():
+    """Readers get the long forms and the desk the short ones, both from FORMAT_MODULE_PATH."""
+    from datetime import datetime
+
+    from django.utils.formats import date_format
+
+    moment = datetime(2026, 3, 4, 17, 5, tzinfo=UTC)
+    assert date_format(moment, "DATETIME_FORMAT") == "4 March 2026, 17:05 UTC"
+    assert date_format(moment, "SHORT_DATETIME_FORMAT") == "4 Mar 2026, 17:05 UTC"
+    assert date_format(moment, "DATE_FORMAT") == "4 March 2026"
+    assert date_format(moment, "TIME_FORMAT") == "17:05"
