@@ -42,8 +42,9 @@ from articles.models import (
     Section,
 )
 from desk.widgets import TagAutocompleteWidget
-from photos import images
+from photos.metadata import content_hash
 from photos.templatetags.photos import responsive_image
+from photos.uploads import MetadataFreeUploadField, PhotoUploadField
 from republication.counting import flush_counts
 from republication.reports import republication_summary
 
@@ -59,7 +60,7 @@ def thumbnail(image, size=80):
 
 
 # Logos and author photos are published as uploaded: check them and strip their metadata.
-CHECKED_IMAGE_UPLOADS = {models.ImageField: {"form_class": images.MetadataFreeUploadField}}
+CHECKED_IMAGE_UPLOADS = {models.ImageField: {"form_class": MetadataFreeUploadField}}
 
 
 @admin.register(Publisher)
@@ -145,7 +146,7 @@ class ImageCreditForm(forms.ModelForm):
     class Meta:
         model = ImageCredit
         fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose what is shown
-        field_classes = {"image": images.PhotoUploadField}
+        field_classes = {"image": PhotoUploadField}
         widgets = {
             "image": PrivateOriginalInput,
             "focal_x": forms.NumberInput(attrs={"step": "0.001", "min": 0, "max": 1}),
@@ -157,7 +158,7 @@ class ImageCreditForm(forms.ModelForm):
         upload = cleaned_data.get("image")
         if isinstance(upload, UploadedFile) and not cleaned_data.get("upload_anyway"):
             existing = (
-                ImageCredit.objects.filter(content_hash=images.content_hash(upload))
+                ImageCredit.objects.filter(content_hash=content_hash(upload))
                 .exclude(pk=self.instance.pk)
                 .first()
             )
