@@ -2,20 +2,22 @@
 
 Counting never writes to the database on the pixel's request path. Each hit is checked
 (referer, own site, editing screens, de-duplication) and added to a counter in Django's cache;
-the counters are written to RepublicationView in bulk by flush_counts(), which runs at most
-once per REPUBLICATION_FLUSH_SECONDS after a pixel response has been sent, whenever the
-admin shows the numbers, and from `manage.py flush_republication_counts`.
+the counters are written to RepublicationView in bulk by flush_counts(). That runs as a task
+(republication/tasks.py), queued at most once per REPUBLICATION_FLUSH_SECONDS after a pixel
+response has been sent and when the desk shows the numbers, and directly from
+`manage.py flush_republication_counts`.
 
 Counters live in "generations" so a flush never has to list cache keys (Redis and locmem
 cannot do that portably): every counter registers itself once, in a numbered slot of the
 current generation; a flush opens a new generation, then reads the slots of the old ones and
 takes each counter's value with an atomic decrement, so hits that arrive during a flush are
-never lost, only left for the next one.
+never lost, only left for the next one. A flush whose write fails puts what it took back.
 """
 
 import hashlib
 import re
 import time
+from datetime import date
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
@@ -45,14 +47,14 @@ def _site_of(parts):
     return host
 
 
-def own_sites(request_host=""):
+def own_sites(request_host: str = "") -> set[str]:
     """Our own site (SITE_URL), the host the pixel was asked from, and any ignored hosts."""
     sites = {_site_of(urlsplit(settings.SITE_URL)), (request_host or "").lower()}
     sites.update(host.lower() for host in settings.REPUBLICATION_IGNORED_HOSTS)
     return {site.removesuffix(":80").removesuffix(":443") for site in sites if site}
 
 
-def republishing_page(referer, request_host=""):
+def republishing_page(referer: str, request_host: str = "") -> tuple[str, str] | None:
     """(site, page) for a referer, or None when the hit must not be counted.
 
     page is "" when only an origin was sent. Hits from our own site, from editing screens
@@ -95,7 +97,13 @@ def _counter_ttl():
     return max(settings.REPUBLICATION_FLUSH_SECONDS, 60) * COUNTER_TTL_FACTOR
 
 
-def record_hit(article_id, referer, client_address="", user_agent="", request_host=""):
+def record_hit(
+    article_id: int,
+    referer: str,
+    client_address: str = "",
+    user_agent: str = "",
+    request_host: str = "",
+) -> bool:
     """Count one pixel hit in the cache. Returns True if it was counted. Never touches the DB."""
     page = republishing_page(referer, request_host)
     if page is None:
@@ -107,7 +115,11 @@ def record_hit(article_id, referer, client_address="", user_agent="", request_ho
     seen_key = f"{KEY_PREFIX}:seen:{_digest(article_id, site, page_url, reader)}"
     if not cache.add(seen_key, 1, timeout=settings.REPUBLICATION_DEDUP_SECONDS):
         return False
-    day = timezone.localdate()
+    return _count(article_id, timezone.localdate(), site, page_url)
+
+
+def _count(article_id: int, day: date, site: str, page_url: str, views: int = 1) -> bool:
+    """Add views to the counter of one article, day and page in the current generation."""
     generation = _generation()
     counter_key = f"{KEY_PREFIX}:count:{generation}:{_digest(article_id, day, site, page_url)}"
     if cache.add(counter_key, 0, timeout=_counter_ttl()):
@@ -120,13 +132,19 @@ def record_hit(article_id, referer, client_address="", user_agent="", request_ho
             timeout=_counter_ttl(),
         )
     try:
-        cache.incr(counter_key)
+        cache.incr(counter_key, views)
     except ValueError:  # evicted between add and incr: count it afresh next time
         return False
     return True
 
 
-def flush_due():
+def counts_waiting() -> bool:
+    """Whether hits were counted since the last flush (two cache reads)."""
+    generation = cache.get(f"{KEY_PREFIX}:generation")
+    return generation is not None and cache.get(f"{KEY_PREFIX}:slots:{generation}", 0) > 0
+
+
+def flush_due() -> bool:
     """True for one caller once REPUBLICATION_FLUSH_SECONDS have passed since the last flush.
 
     The first hit only starts the clock, so a quiet site never writes on a single hit.
@@ -158,7 +176,7 @@ def _take(counter_key):
     return value
 
 
-def flush_counts():
+def flush_counts() -> int:
     """Write the counts gathered in the cache to RepublicationView in bulk. Returns views written.
 
     The previous generation is read again on every flush: a hit that was counted into it while
@@ -183,7 +201,13 @@ def flush_counts():
                     totals[key] = totals.get(key, 0) + views
         # The generation just closed is read once more next time; older ones are done.
         cache.set(f"{KEY_PREFIX}:oldest-open-generation", current - 1, timeout=None)
-        return _write_counts(totals) if totals else 0
+        try:
+            return _write_counts(totals) if totals else 0
+        except Exception:
+            # Not written: back into the cache for the next flush, so nothing is lost.
+            for (article_id, day, site, page_url), views in totals.items():
+                _count(article_id, date.fromisoformat(day), site, page_url, views)
+            raise
     finally:
         cache.delete(lock_key)
 

@@ -2,6 +2,7 @@
 
 import json
 import os
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -9,13 +10,17 @@ import html5lib
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import DatabaseError, connection
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from articles.models import Article, Correction, Licence, RepublicationView
 from republication.copy import pixel_url
 from republication.counting import flush_counts, republishing_page
+from republication.tasks import flush_republication_counts
 from tests.factories import make_article, make_author, make_photo, make_section, make_wire_photo
+from tests.tasks import committed, run_queued_tasks
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
@@ -377,12 +382,76 @@ def test_nothing_is_lost_between_flushes(client, story):
     assert counts(story) == {("partner.example", PARTNER_PAGE): 3}
 
 
-def test_pixel_flushes_after_the_threshold_once_the_image_is_sent(client, story, settings):
+def queued_flushes():
+    return DBTaskResult.objects.filter(
+        task_path=flush_republication_counts.module_path, status="READY"
+    )
+
+
+def test_pixel_queues_a_flush_after_the_threshold_and_writes_nothing_itself(
+    client, story, settings
+):
     settings.REPUBLICATION_FLUSH_SECONDS = 0
-    hit(client, story, address="192.0.2.1")  # starts the clock: nothing written yet
-    assert RepublicationView.objects.count() == 0
-    hit(client, story, address="192.0.2.2")  # the threshold has passed: written after sending
+    hit(client, story, address="192.0.2.1")  # starts the clock: nothing queued yet
+    assert not queued_flushes().exists()
+    hit(client, story, address="192.0.2.2")  # the threshold has passed: queued after sending
+    assert RepublicationView.objects.count() == 0  # the pixel's response wrote nothing
+    assert queued_flushes().count() == 1
+    (flush,) = run_queued_tasks()
+    assert (flush.status, flush.return_value) == ("SUCCESSFUL", 2)
     assert RepublicationView.objects.get(article=story).views == 2
+
+
+@contextmanager
+def views_table_unavailable():
+    """The counts' table is out of reach (renamed inside the test's transaction): every write
+    to it fails, as it would with the database down."""
+    table = RepublicationView._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {table} RENAME TO {table}_away")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER TABLE {table}_away RENAME TO {table}")
+
+
+def test_counts_taken_by_a_failed_write_go_back_to_the_cache(client, story):
+    hit(client, story, address="192.0.2.1")
+    hit(client, story, referer="https://another.example/", address="192.0.2.1")
+    with views_table_unavailable(), pytest.raises(DatabaseError):
+        flush_counts()
+    hit(client, story, address="192.0.2.2")
+    assert flush_counts() == 3
+    assert counts(story) == {("partner.example", PARTNER_PAGE): 2, ("another.example", ""): 1}
+
+
+def test_a_flush_that_fails_is_retried_and_then_shown_beside_the_numbers(client, story, superuser):
+    hit(client, story)
+    client.force_login(superuser)
+    flush_republication_counts.enqueue()
+    with views_table_unavailable():
+        attempts = run_queued_tasks()
+        attempts += run_queued_tasks(include_deferred=True)  # the clock moves on
+    assert [attempt.status for attempt in attempts] == ["FAILED"] * 4
+    assert [attempt.args_kwargs["kwargs"] for attempt in attempts] == [
+        {},
+        {"attempt": 2},
+        {"attempt": 3},
+        {"attempt": 4},
+    ]
+    page = reverse("admin:articles_article_change", args=[story.pk])
+    with committed():
+        html = client.get(page).content.decode()
+    assert "Writing the latest views failed" in html
+    assert "They are kept and written on the next try." in html
+    assert "0 views of republished copies" in html
+
+    (flush,) = run_queued_tasks()  # the one the page asked for
+    assert flush.return_value == 1
+    html = client.get(page).content.decode()
+    assert "1 view of republished copies" in html
+    assert "failed" not in html.split('class="republication-panel"')[1].split("</div>")[0]
 
 
 def test_flush_command_writes_the_gathered_counts(client, story):
@@ -409,10 +478,19 @@ def test_article_admin_shows_views_sites_pages_and_a_30_day_chart(client, story,
     RepublicationView.objects.create(  # older than the chart, still in the total
         article=story, day=timezone.localdate() - timedelta(days=90), site="old.example", views=5
     )
-    hit(client, story)  # in the cache only until the admin page asks
+    hit(client, story)  # in the cache until a worker writes it
     client.force_login(superuser)
-    html = client.get(reverse("admin:articles_article_change", args=[story.pk])).content.decode()
+    page = reverse("admin:articles_article_change", args=[story.pk])
+    with committed():
+        html = client.get(page).content.decode()
+        client.get(page)  # looking again asks for no second flush
+    assert "9 views of republished copies" in html  # what is stored, at once
+    assert "Views counted in the last few minutes are being written" in html
+    assert queued_flushes().count() == 1
+    run_queued_tasks()  # the worker writes what the page asked for
+    html = client.get(page).content.decode()
     assert "10 views of republished copies" in html
+    assert "being written" not in html
     assert "partner.example" in html
     assert f'href="{PARTNER_PAGE}"' in html
     assert "old.example" in html
