@@ -5,7 +5,8 @@ Counting never writes to the database on the pixel's request path. Each hit is c
 the counters are written to RepublicationView in bulk by flush_counts(). That runs as a task
 (republication/tasks.py), queued at most once per REPUBLICATION_FLUSH_SECONDS after a pixel
 response has been sent and when the desk shows the numbers, and directly from
-`manage.py flush_republication_counts`.
+`manage.py flush_republication_counts`. With a cache in each process's memory (locmem) a
+worker could not see the counters, so that process flushes them itself, as the task would.
 
 Counters live in "generations" so a flush never has to list cache keys (Redis and locmem
 cannot do that portably): every counter registers itself once, in a numbered slot of the
@@ -21,7 +22,8 @@ from datetime import date
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.utils import timezone
 
@@ -136,6 +138,12 @@ def _count(article_id: int, day: date, site: str, page_url: str, views: int = 1)
     except ValueError:  # evicted between add and incr: count it afresh next time
         return False
     return True
+
+
+def cache_is_per_process() -> bool:
+    """Whether the cache lives in this process's memory (locmem, without REDIS_URL): then only
+    this process sees its counters, and only it can write them."""
+    return isinstance(caches[DEFAULT_CACHE_ALIAS], LocMemCache)
 
 
 def counts_waiting() -> bool:

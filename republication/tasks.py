@@ -5,7 +5,12 @@ from django.db import transaction
 from django.tasks import task
 
 from newsroom.lib.tasks import retry_later
-from republication.counting import KEY_PREFIX, counts_waiting, flush_counts
+from republication.counting import (
+    KEY_PREFIX,
+    cache_is_per_process,
+    counts_waiting,
+    flush_counts,
+)
 
 # Seconds before the 2nd, 3rd and 4th attempt of a flush that failed (counts stay in the cache).
 RETRY_DELAYS = (60, 300, 900)
@@ -34,13 +39,25 @@ def flush_republication_counts(attempt: int = 1) -> int:
     return views
 
 
-def request_flush() -> bool:
-    """Queue a flush if hits are waiting in the cache; returns whether any are.
+def flush_soon() -> None:
+    """Have the counts written: by a worker, or here if the cache is this process's own
+    (locmem, in development: no worker can see its counters)."""
+    if cache_is_per_process():
+        flush_republication_counts.call()
+    else:
+        flush_republication_counts.enqueue()
 
-    For pages that show the numbers: they show what is stored, and a worker writes the rest
-    within moments. Cheap: a few cache reads, and at most one insert a minute.
+
+def request_flush() -> bool:
+    """For pages that show the numbers: queue a flush if hits are waiting in the cache, and
+    return whether any are (the page shows what is stored; a worker writes the rest within
+    moments). Cheap: two cache reads, and at most one insert a minute. With a per-process
+    cache, this process's own counters are flushed here instead, and nothing is left waiting.
     """
     if not counts_waiting():
+        return False
+    if cache_is_per_process():
+        flush_republication_counts.call()
         return False
     if cache.add(REQUESTED_KEY, 1, timeout=REQUEST_SECONDS):
         transaction.on_commit(flush_republication_counts.enqueue)

@@ -12,7 +12,7 @@ from newsroom.lib.http import client_ip
 from republication.copy import republication_context
 from republication.counting import flush_due, record_hit
 from republication.ninjs import article_as_ninjs
-from republication.tasks import flush_republication_counts
+from republication.tasks import flush_soon
 
 
 def publisher_for(request):
@@ -90,7 +90,7 @@ class PixelResponse(HttpResponse):
     def close(self):
         super().close()
         if self.flush_after_close:
-            flush_republication_counts.enqueue()
+            flush_soon()
 
 
 @require_safe

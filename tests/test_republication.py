@@ -382,6 +382,30 @@ def test_nothing_is_lost_between_flushes(client, story):
     assert counts(story) == {("partner.example", PARTNER_PAGE): 3}
 
 
+@pytest.fixture
+def shared_cache(settings, tmp_path):
+    """A cache every process shares, as Redis is in production (a folder here): the counts are
+    written by a worker, never by the web process."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "shared-cache"),
+        }
+    }
+
+
+@pytest.fixture
+def per_process_cache(settings):
+    """The cache in each process's memory (locmem, as `make run` has it without REDIS_URL)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "republication-tests",
+        }
+    }
+    cache.clear()
+
+
 def queued_flushes():
     return DBTaskResult.objects.filter(
         task_path=flush_republication_counts.module_path, status="READY"
@@ -389,7 +413,7 @@ def queued_flushes():
 
 
 def test_pixel_queues_a_flush_after_the_threshold_and_writes_nothing_itself(
-    client, story, settings
+    client, story, settings, shared_cache
 ):
     settings.REPUBLICATION_FLUSH_SECONDS = 0
     hit(client, story, address="192.0.2.1")  # starts the clock: nothing queued yet
@@ -400,6 +424,17 @@ def test_pixel_queues_a_flush_after_the_threshold_and_writes_nothing_itself(
     (flush,) = run_queued_tasks()
     assert (flush.status, flush.return_value) == ("SUCCESSFUL", 2)
     assert RepublicationView.objects.get(article=story).views == 2
+
+
+def test_with_a_per_process_cache_the_pixel_flushes_after_the_image_is_sent(
+    client, story, settings, per_process_cache
+):
+    settings.REPUBLICATION_FLUSH_SECONDS = 0
+    hit(client, story, address="192.0.2.1")  # starts the clock: nothing written yet
+    assert RepublicationView.objects.count() == 0
+    hit(client, story, address="192.0.2.2")  # no worker could see these counters
+    assert RepublicationView.objects.get(article=story).views == 2
+    assert not queued_flushes().exists()
 
 
 @contextmanager
@@ -426,7 +461,9 @@ def test_counts_taken_by_a_failed_write_go_back_to_the_cache(client, story):
     assert counts(story) == {("partner.example", PARTNER_PAGE): 2, ("another.example", ""): 1}
 
 
-def test_a_flush_that_fails_is_retried_and_then_shown_beside_the_numbers(client, story, superuser):
+def test_a_flush_that_fails_is_retried_and_then_shown_beside_the_numbers(
+    client, story, superuser, shared_cache
+):
     hit(client, story)
     client.force_login(superuser)
     flush_republication_counts.enqueue()
@@ -471,7 +508,9 @@ def test_counts_for_deleted_articles_are_dropped(client, publisher):
 # --- admin ---
 
 
-def test_article_admin_shows_views_sites_pages_and_a_30_day_chart(client, story, superuser):
+def test_article_admin_shows_views_sites_pages_and_a_30_day_chart(
+    client, story, superuser, shared_cache
+):
     RepublicationView.objects.create(
         article=story, day=timezone.localdate() - timedelta(days=3), site="old.example", views=4
     )
@@ -500,6 +539,17 @@ def test_article_admin_shows_views_sites_pages_and_a_30_day_chart(client, story,
     assert svg.count("<rect") == 30
     assert "5 in all, at most 4 a day" in svg  # the 90-day-old views are outside the chart
     assert "<script" not in svg
+
+
+def test_with_a_per_process_cache_the_admin_writes_its_own_counts_first(
+    client, story, superuser, per_process_cache
+):
+    hit(client, story)  # only this process can see it
+    client.force_login(superuser)
+    html = client.get(reverse("admin:articles_article_change", args=[story.pk])).content.decode()
+    assert "1 view of republished copies" in html
+    assert "being written" not in html
+    assert not queued_flushes().exists()
 
 
 def test_article_admin_pages_work_before_any_view_and_for_reporters(client, story, reporter):
