@@ -5,7 +5,7 @@ Every other module decodes through here, so no other image parser ever sees an u
 
 import math
 import warnings
-from typing import IO
+from typing import IO, Any
 
 from PIL import Image, ImageOps
 
@@ -57,6 +57,12 @@ def open_upright(
         decode_smaller(image, width, short_side or 1)
     image.load()
     return image, ImageOps.exif_transpose(image)
+
+
+def save_options(image: Image.Image) -> dict[str, Any]:
+    """What Image.save() keeps of a clean image's info: its colour profile, if any."""
+    icc_profile = image.info.get("icc_profile")
+    return {"icc_profile": icc_profile} if icc_profile else {}
 
 
 def clean_pixels(image: Image.Image, keep_alpha: bool) -> Image.Image:

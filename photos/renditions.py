@@ -24,7 +24,13 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
-from photos.decoding import clean_pixels, open_accepted, open_upright, upright_size
+from photos.decoding import (
+    clean_pixels,
+    open_accepted,
+    open_upright,
+    save_options,
+    upright_size,
+)
 
 # Bump when renditions are made differently, so `rebuild_renditions --missing` remakes them all.
 RENDITION_VERSION = 1
@@ -66,16 +72,18 @@ def _encode(image, image_format):
     buffer = io.BytesIO()
     clean = clean_pixels(image, keep_alpha=image_format == "webp")
     if image_format == "webp":
-        clean.save(buffer, "WEBP", quality=80, method=4, **clean.info)
+        clean.save(buffer, "WEBP", quality=80, method=4, **save_options(clean))
     else:
-        clean.save(buffer, "JPEG", quality=82, progressive=True, optimize=True, **clean.info)
+        clean.save(
+            buffer, "JPEG", quality=82, progressive=True, optimize=True, **save_options(clean)
+        )
     return buffer.getvalue()
 
 
 def _resizer(upright):
     """resize(width, height): the upright image at that size, each size made once, from the
     smallest size already made that is at least twice as wide (much faster, just as sharp)."""
-    made = {}
+    made: dict[int, Image.Image] = {}
 
     def resize(width, height):
         if (width, height) == upright.size:

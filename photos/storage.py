@@ -12,7 +12,8 @@ class PrivateOriginalsStorage(FileSystemStorage):
 
     @cached_property
     def base_location(self):
-        return self._value_or_setting(self._location, settings.PHOTO_ORIGINALS_ROOT)
+        location = self._location  # type: ignore[attr-defined]  # FileSystemStorage's own
+        return self._value_or_setting(location, settings.PHOTO_ORIGINALS_ROOT)
 
     @cached_property
     def base_url(self):

@@ -6,7 +6,7 @@ Editors get a message they can act on for every refusal. Images published exactl
 
 import io
 import os
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -21,6 +21,7 @@ from photos.decoding import (
     decode_smaller,
     open_accepted,
     open_upright,
+    save_options,
 )
 
 ACCEPT_ATTRIBUTE = ",".join(
@@ -107,7 +108,7 @@ def check_upload(uploaded: UploadedFile) -> None:
                 params={"format": other},
             ) from None
         raise not_an_image from None
-    label, extensions = ACCEPTED_FORMATS[image.format]
+    label, extensions = ACCEPTED_FORMATS[str(image.format)]
     extension = os.path.splitext(uploaded.name or "")[1].lower()
     if extension not in extensions:
         raise forms.ValidationError(
@@ -157,7 +158,7 @@ class PhotoUploadField(forms.ImageField):
     """The admin's photo upload: every check in check_upload(), with a message for each."""
 
     def to_python(self, data: Any) -> UploadedFile | None:
-        uploaded = forms.FileField.to_python(self, data)
+        uploaded = cast(UploadedFile | None, forms.FileField.to_python(self, data))
         if uploaded is None:
             return None
         check_upload(uploaded)
@@ -181,10 +182,12 @@ class MetadataFreeUploadField(PhotoUploadField):
         if uploaded is None:
             return None
         image, upright = open_upright(uploaded)
-        image_format = image.format
+        image_format = str(image.format)
         upright.thumbnail(self.max_size, Image.Resampling.LANCZOS)
         buffer = io.BytesIO()
         clean = clean_pixels(upright, keep_alpha=image_format != "JPEG")
         options = {"JPEG": {"quality": 90}, "WEBP": {"quality": 90}}.get(image_format, {})
-        clean.save(buffer, image_format, **options, **clean.info)
-        return SimpleUploadedFile(uploaded.name, buffer.getvalue(), uploaded.content_type)
+        clean.save(buffer, image_format, **options, **save_options(clean))
+        return SimpleUploadedFile(
+            uploaded.name or "image", buffer.getvalue(), uploaded.content_type or ""
+        )

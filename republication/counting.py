@@ -39,6 +39,7 @@ TRACKING_PARAMETER = re.compile(r"^(utm_|fbclid$|gclid$|mc_[ce]id$)")
 
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
+PAGE_URL_LENGTH = RepublicationView._meta.get_field("page_url").max_length  # type: ignore[union-attr]
 
 
 def _site_of(parts):
@@ -83,7 +84,7 @@ def republishing_page(referer: str, request_host: str = "") -> tuple[str, str] |
     if not path:
         return site, ""
     page = urlunsplit((parts.scheme, site, path, query, ""))
-    return site, page[: RepublicationView._meta.get_field("page_url").max_length]
+    return site, page[:PAGE_URL_LENGTH]
 
 
 def _digest(*parts):
@@ -197,7 +198,7 @@ def flush_counts() -> int:
         cache.add(f"{KEY_PREFIX}:generation", 1, timeout=None)
         current = cache.incr(f"{KEY_PREFIX}:generation")
         first = cache.get(f"{KEY_PREFIX}:oldest-open-generation", current - 1)
-        totals = {}
+        totals: dict[tuple[int, str, str, str], int] = {}
         for generation in range(first, current):
             slot_count = cache.get(f"{KEY_PREFIX}:slots:{generation}", 0)
             slot_keys = [f"{KEY_PREFIX}:slot:{generation}:{n}" for n in range(1, slot_count + 1)]

@@ -1,11 +1,13 @@
 """Photos: checked uploads, IPTC/XMP import, private originals, renditions, crops, the library."""
 
+import ast
 import io
 import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,6 +16,7 @@ from django.urls import reverse
 from PIL import Image
 
 from articles.models import Author, ImageCredit
+from photos import get_photo_model
 from photos.tasks import make_renditions
 from tests import photo_files
 from tests.factories import make_article, make_photo
@@ -516,7 +519,41 @@ def test_rebuild_renditions_reports_a_missing_original_and_goes_on():
         call_command("rebuild_renditions", stdout=io.StringIO(), stderr=stderr)
     assert f"photo {broken.pk}" in stderr.getvalue()
     fine.refresh_from_db()
-    assert fine.renditions["sources"]["jpeg"]
+    assert fine.renditions["sources"]["jpeg"] and fine.rendition_status == "ready"
+    broken.refresh_from_db()  # the library says so too
+    assert broken.rendition_status == "failed"
+    assert broken.rendition_error.startswith("FileNotFoundError")
+
+
+# --- The app's boundary ---------------------------------------------------------------------
+
+
+def test_the_photos_app_imports_nothing_of_ours_but_newsroom_lib():
+    ours = {"articles", "desk", "newsroom", "pagecache", "reader", "republication", "bench"}
+    found = []
+    for path in Path(settings.BASE_DIR, "photos").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module]
+            found += [
+                (path.name, name)
+                for name in names
+                if name.split(".")[0] in ours and not name.startswith("newsroom.lib")
+            ]
+    assert found == []
+
+
+def test_the_photo_model_is_found_by_setting(settings):
+    assert get_photo_model() is ImageCredit
+    settings.PHOTOS_MODEL = "articles.NoSuchModel"
+    with pytest.raises(ImproperlyConfigured, match="not installed"):
+        get_photo_model()
+    settings.PHOTOS_MODEL = "ImageCredit"
+    with pytest.raises(ImproperlyConfigured, match="app_label.ModelName"):
+        get_photo_model()
 
 
 def test_demo_photos_have_renditions_and_credits_read_from_iptc(settings):

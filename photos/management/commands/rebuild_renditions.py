@@ -33,11 +33,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, missing=False, dry_run=False, **options):
-        photos = get_photo_model()._default_manager.exclude(image="").order_by("pk")
+        library = get_photo_model()._default_manager.exclude(image="").order_by("pk")
         if missing:
-            photos = [photo for photo in photos.iterator() if self.needs_rebuild(photo)]
+            photos = [photo for photo in library.iterator() if self.needs_rebuild(photo)]
         else:
-            photos = list(photos)
+            photos = list(library)
         if dry_run:
             self.stdout.write(f"{len(photos)} photo(s) would be rebuilt.")
             return
