@@ -254,7 +254,7 @@ class ImageCreditAdmin(admin.ModelAdmin):
     ordering = ["-created_at", "-pk"]
     readonly_fields = [
         "renditions_state",
-        "renditions_retry",
+        "renditions_state_and_retry",
         "focal_point_picker",
         "crop_previews",
         "credit_line",
@@ -308,11 +308,9 @@ class ImageCreditAdmin(admin.ModelAdmin):
         if obj is not None and not self.has_change_permission(request, obj):
             first = []  # a read-only view: the original has no URL to show (see original_link)
         if obj is not None:
-            first.append("renditions_state")
-            if obj.rendition_status != RenditionStatus.READY and self.has_change_permission(
-                request, obj
-            ):
-                first.append("renditions_retry")
+            may_retry = obj.rendition_status != RenditionStatus.READY
+            may_retry = may_retry and self.has_change_permission(request, obj)
+            first.append("renditions_state_and_retry" if may_retry else "renditions_state")
         first += ["alt_text", "caption"]
         return [(None, {"fields": first}), *self.fieldsets[1:]]
 
@@ -394,12 +392,13 @@ class ImageCreditAdmin(admin.ModelAdmin):
             )
         return state
 
-    @admin.display(description="")
-    def renditions_retry(self, photo):
+    @admin.display(description=_("renditions"))
+    def renditions_state_and_retry(self, photo):
         # A submit button of the change form that posts it to the renditions view instead.
         return format_html(
-            '<button type="submit" class="button" formaction="{}" formmethod="post" '
-            'formnovalidate name="_make_renditions">{}</button>',
+            '{}<p><button type="submit" class="button" formaction="{}" formmethod="post" '
+            'formnovalidate name="_make_renditions">{}</button></p>',
+            self.renditions_state(photo),
             reverse("admin:articles_imagecredit_renditions", args=[photo.pk]),
             _("Make renditions again"),
         )
