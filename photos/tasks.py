@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db import transaction
+from django.db import router, transaction
 from django.tasks import TaskResult, task
 
 from newsroom.lib.tasks import retry_later
@@ -20,7 +20,11 @@ def make_renditions(photo_id: int, inputs: list[Any], attempt: int = 1) -> str:
     since (a newer task covers that), is left alone, and files already made are not made
     again. A failure is retried after RETRY_DELAYS; the last one is shown on the photo.
     """
-    photo = get_photo_model()._default_manager.filter(pk=photo_id).first()
+    model = get_photo_model()
+    # From the primary database: a read replica may not have the photo's last save yet.
+    photo = (
+        model._default_manager.db_manager(router.db_for_write(model)).filter(pk=photo_id).first()
+    )
     if photo is None:
         return "deleted"
     if renditions.rendition_inputs(photo) != inputs:

@@ -24,7 +24,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import transaction
+from django.db import router, transaction
 from django.utils import timezone
 
 from articles.models import RepublicationView
@@ -224,8 +224,10 @@ def flush_counts() -> int:
 def _write_counts(totals):
     from articles.models import Article
 
+    # From the primary database: a read replica may not have a story published moments ago.
+    articles = Article.objects.db_manager(router.db_for_write(Article))
     known_articles = set(
-        Article.objects.filter(pk__in={key[0] for key in totals}).values_list("pk", flat=True)
+        articles.filter(pk__in={key[0] for key in totals}).values_list("pk", flat=True)
     )
     totals = {key: views for key, views in totals.items() if key[0] in known_articles}
     with transaction.atomic():
