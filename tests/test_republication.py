@@ -578,6 +578,22 @@ def test_most_republished_list_is_ranked_and_read_only(client, publisher, editor
     assert client.get(reverse("admin:articles_republishedarticle_add")).status_code == 403
 
 
+def test_most_republished_list_asks_a_worker_for_the_latest_views(
+    client, story, editor, shared_cache
+):
+    hit(client, story)
+    client.force_login(editor)
+    url = reverse("admin:articles_republishedarticle_changelist")
+    with committed():
+        html = client.get(url).content.decode()
+    assert "Views counted in the last few minutes are being written" in html
+    assert "Harbour talks stall" not in html  # nothing stored yet
+    assert queued_flushes().count() == 1
+    run_queued_tasks()
+    html = client.get(url).content.decode()
+    assert "Harbour talks stall" in html and "being written" not in html
+
+
 def test_most_republished_list_needs_a_staff_login(client, publisher):
     response = client.get(reverse("admin:articles_republishedarticle_changelist"))
     assert response.status_code == 302
