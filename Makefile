@@ -31,9 +31,17 @@ migrate: $(BIN)/.installed var
 demo: migrate
 	$(BIN)/python manage.py load_demo --if-empty
 
+# The development server and, beside it, one worker for background tasks (photo renditions,
+# republication counts), both reloading on code changes. Ctrl-C reaches both: the worker
+# finishes the task it is running, and make waits for it. If the server stops by itself, the
+# worker is stopped too.
 run: demo
-	@echo "Serving http://127.0.0.1:$(PORT)/ (admin at /admin/). Ctrl-C stops it."
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Serving http://127.0.0.1:$(PORT)/ (admin at /admin/) with a task worker. Ctrl-C stops both."
+	@trap 'interrupted=1' INT TERM; \
+	$(BIN)/python manage.py db_worker & worker=$$!; \
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT); status=$$?; \
+	[ -n "$$interrupted" ] || kill -TERM $$worker 2>/dev/null; \
+	wait $$worker; exit $$status
 
 # Import contracts and the checked modules are listed in pyproject.toml. mypy's Django plugin reads
 # the settings, so it runs with DEBUG on (no SECRET_KEY needed).

@@ -16,7 +16,18 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag
 
 from articles.sanitize import sanitize_html
-from photos import images
+from photos.metadata import inspect_original
+from photos.renditions import (
+    CROP_RATIOS,
+    RenditionStatus,
+    delete_renditions,
+    is_current,
+    rendition_inputs,
+    rendition_names,
+)
+from photos.renditions import make_renditions as make_photo_renditions
+from photos.storage import originals_storage
+from photos.tasks import enqueue_renditions
 
 
 class Licence(models.TextChoices):
@@ -208,9 +219,11 @@ class Author(models.Model):
 class ImageCredit(models.Model):
     """A photo and everything needed to credit it the way the agency asks."""
 
+    RenditionStatus = RenditionStatus
+
     image = models.ImageField(
         upload_to="photos/%Y/%m/",
-        storage=images.originals_storage,
+        storage=originals_storage,
         help_text=_(
             "JPEG, PNG, WebP or GIF. Credits written into the file by the agency fill the empty "
             "fields below. The original is kept private; readers get resized copies without "
@@ -274,8 +287,17 @@ class ImageCredit(models.Model):
         help_text=_("0 is the top edge, 1 the bottom."),
     )
     content_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
-    # The public files made from the original (see articles/images.py): names and sizes.
+    # The public files made from the original (see photos/renditions.py): names and sizes.
     renditions = models.JSONField(default=dict, blank=True, editable=False)
+    # Renditions are made by a background task (photos/tasks.py) after the photo is saved.
+    rendition_status = models.CharField(
+        _("renditions"),
+        max_length=20,
+        choices=RenditionStatus.choices,
+        default=RenditionStatus.PROCESSING,
+        editable=False,
+    )
+    rendition_error = models.TextField(_("why the renditions failed"), blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -287,21 +309,39 @@ class ImageCredit(models.Model):
         return self.caption[:80] or self.reference_id or self.image.name
 
     def save(self, *args, **kwargs):
-        """Read a new original's hash, size and metadata; then make its public renditions."""
+        """Read a new original's hash, size and metadata; queue its renditions for a worker.
+
+        Renditions are queued when the file or focal point changed, or when they were made
+        the way an older version or other PHOTO_RENDITION_WIDTHS make them. Until they exist
+        the photo is "processing", and its old renditions (if any) are still shown.
+        """
         saved_state = getattr(self, "_saved_state", None)
         new_image = bool(self.image) and (
             saved_state is None or self.image.name != saved_state[0] or not self.content_hash
         )
         if new_image:
             self.read_original()
+        queue = bool(self.image) and (
+            rendition_inputs(self) != saved_state
+            or (self.rendition_status == RenditionStatus.READY and self.renditions_outdated)
+        )
+        if queue:
+            self.rendition_status = RenditionStatus.PROCESSING
+            self.rendition_error = ""
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {
+                    *kwargs["update_fields"],
+                    "rendition_status",
+                    "rendition_error",
+                }
         super().save(*args, **kwargs)
-        if self.image and (self._rendition_inputs() != saved_state or self.renditions_outdated):
-            self.make_renditions()
+        if queue:
+            enqueue_renditions(self)
         replaced = saved_state and saved_state[0] and saved_state[0] != self.image.name
         if replaced:
             storage, old_name = self.image.storage, saved_state[0]
             transaction.on_commit(lambda: storage.delete(old_name))
-        self._saved_state = self._rendition_inputs()
+        self._saved_state = rendition_inputs(self)
 
     @property
     def credit_line(self):
@@ -329,18 +369,15 @@ class ImageCredit(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
         photo = super().from_db(db, field_names, values, **kwargs)
-        photo._saved_state = photo._rendition_inputs()
+        photo._saved_state = rendition_inputs(photo)
         return photo
-
-    def _rendition_inputs(self):
-        return (self.image.name, self.focal_x, self.focal_y)
 
     def read_original(self):
         """Fill the hash, upright size and the fields the editor left empty from the file."""
         committed = self.image._committed
         self.image.open("rb")
         try:
-            original = images.inspect_original(self.image.file)
+            original = inspect_original(self.image.file)
         finally:
             if committed:
                 self.image.close()
@@ -353,16 +390,18 @@ class ImageCredit(models.Model):
 
     @property
     def renditions_outdated(self):
-        return not images.is_current(self.renditions)
+        return not is_current(self.renditions)
+
+    @property
+    def renditions_ready(self):
+        """Whether readers can be shown this photo: its renditions are made and current."""
+        jpegs = self.renditions.get("sources", {}).get("jpeg")
+        return self.rendition_status == RenditionStatus.READY and bool(jpegs)
 
     def make_renditions(self, force=False):
-        """Make the public files (only those missing unless `force`) and forget stale ones."""
-        stale = images.rendition_names(self.renditions)
-        self.renditions = images.build_renditions(self, force=force)
-        ImageCredit.objects.filter(pk=self.pk).update(renditions=self.renditions)
-        # Old files go only once the new names are committed: a page never points at nothing.
-        stale -= images.rendition_names(self.renditions)
-        transaction.on_commit(lambda: images.delete_renditions(stale))
+        """Make the public files now, in this process (only those missing unless `force`),
+        and forget stale ones. The upload's request leaves this to a task; commands use it."""
+        make_photo_renditions(self, force=force)
 
     def sources(self, image_format):
         """[(url, width, height), ...] of one format's renditions, narrowest first."""
@@ -380,7 +419,7 @@ class ImageCredit(models.Model):
         crops = self.renditions.get("crops", {})
         return [
             {"ratio": ratio, "url": default_storage.url(name), "width": width, "height": height}
-            for ratio in images.CROP_RATIOS
+            for ratio in CROP_RATIOS
             if ratio in crops
             for name, width, height in [crops[ratio]]
         ]
@@ -707,11 +746,11 @@ class RepublishedArticle(Article):
 @receiver(post_delete, sender=ImageCredit)
 def delete_photo_files(sender, instance, **kwargs):
     """A deleted photo takes its private original and its public renditions with it."""
-    names = images.rendition_names(instance.renditions)
+    names = rendition_names(instance.renditions)
     storage, original = instance.image.storage, instance.image.name
 
     def delete_files():
-        images.delete_renditions(names)
+        delete_renditions(names)
         if original:
             storage.delete(original)
 

@@ -88,6 +88,17 @@ def publish_blockers(article: Article) -> list[str]:
             missing.append(_("alt text for the lead photo"))
         if not photo.credit_line.strip():
             missing.append(_("a credit for the lead photo"))
+        if photo.rendition_status == photo.RenditionStatus.FAILED:
+            missing.append(
+                _(
+                    "renditions of the lead photo (making them failed: open the photo and "
+                    "choose “Make renditions again”)"
+                )
+            )
+        elif not photo.renditions_ready:
+            missing.append(
+                _("renditions of the lead photo (still being made: try again in a moment)")
+            )
     return missing
 
 

@@ -26,7 +26,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 
-from photos import images  # noqa: E402
+from photos.metadata import inspect_original  # noqa: E402
+from photos.renditions import build_renditions  # noqa: E402
+from photos.storage import originals as originals_storage  # noqa: E402
+from photos.uploads import check_upload  # noqa: E402
 
 
 def wire_photo(size=(6000, 4000)):
@@ -51,16 +54,16 @@ def main():
         override_settings(MEDIA_ROOT=media, PHOTO_ORIGINALS_ROOT=originals),
     ):
         started = time.perf_counter()
-        images.check_upload(SimpleUploadedFile("wire.jpg", data))
+        check_upload(SimpleUploadedFile("wire.jpg", data))
         checked = time.perf_counter()
-        original = images.inspect_original(io.BytesIO(data))
+        original = inspect_original(io.BytesIO(data))
         inspected = time.perf_counter()
         photo = Photo()
         photo.content_hash = original.content_hash
         photo.width, photo.height = original.width, original.height
-        photo.image = images.originals.open(images.originals.save("w.jpg", ContentFile(data)))
+        photo.image = originals_storage.open(originals_storage.save("w.jpg", ContentFile(data)))
         photo.image.open = lambda mode: photo.image
-        images.build_renditions(photo)
+        build_renditions(photo)
         built = time.perf_counter()
     print(f"{len(data) / 1e6:.1f} MB, 6000 × 4000 JPEG")
     print(f"check upload        {checked - started:6.2f} s")

@@ -12,7 +12,8 @@ from taggit.models import Tag
 
 from articles import workflow
 from articles.models import ATTRIBUTION_ELEMENTS, Article, ImageCredit
-from photos import images
+from photos.metadata import content_hash
+from photos.uploads import PhotoUploadField
 
 # The publisher's and each article's "partners must …" switches, in the terms' order.
 ATTRIBUTION_FIELDS = [f"requires_{element}" for element, _label in ATTRIBUTION_ELEMENTS]
@@ -35,7 +36,7 @@ class ImageCreditForm(forms.ModelForm):
     class Meta:
         model = ImageCredit
         fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose what is shown
-        field_classes = {"image": images.PhotoUploadField}
+        field_classes = {"image": PhotoUploadField}
         widgets = {
             "image": PrivateOriginalInput,
             "focal_x": forms.NumberInput(attrs={"step": "0.001", "min": 0, "max": 1}),
@@ -47,7 +48,7 @@ class ImageCreditForm(forms.ModelForm):
         upload = cleaned_data.get("image")
         if isinstance(upload, UploadedFile) and not cleaned_data.get("upload_anyway"):
             existing = (
-                ImageCredit.objects.filter(content_hash=images.content_hash(upload))
+                ImageCredit.objects.filter(content_hash=content_hash(upload))
                 .exclude(pk=self.instance.pk)
                 .first()
             )

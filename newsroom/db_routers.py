@@ -11,6 +11,9 @@ from contextvars import ContextVar
 from django.conf import settings
 
 _use_primary = ContextVar("use_primary", default=False)
+# Read only on the primary: the task queue, which workers lock rows of (SELECT … FOR UPDATE)
+# in a transaction on the database they read it from.
+PRIMARY_ONLY_APPS = {"django_tasks_database"}
 
 
 @contextmanager
@@ -25,7 +28,9 @@ def primary_only():
 
 class ReplicaRouter:
     def db_for_read(self, model, **hints):
-        return "default" if _use_primary.get() else "replica"
+        if _use_primary.get() or model._meta.app_label in PRIMARY_ONLY_APPS:
+            return "default"
+        return "replica"
 
     def db_for_write(self, model, **hints):
         return "default"

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "reversion",
     "django_prose_editor",
     "axes",
+    # The queue of background tasks (django.tasks) in the database; `manage.py db_worker` runs it.
+    "django_tasks_db",
     # Ours, from the core outwards (README, "Architecture").
     "articles",
     "photos",
@@ -212,6 +214,8 @@ REPUBLICATION_EDITING_SCREENS = env_list(
     "/wp-admin/,/admin/,/ghost/,/preview/,preview=true,preview_id=,/editor/,/edit/",
 )
 # --- photos ---
+# The model that holds photos, for the photos app, which imports no other app of ours.
+PHOTOS_MODEL = "articles.ImageCredit"
 # Uploaded originals keep their metadata (and GPS) and are never served: they live outside
 # MEDIA_ROOT. Readers get renditions on the default storage, at these widths (never upscaled).
 PHOTO_ORIGINALS_ROOT = Path(env_str("PHOTO_ORIGINALS_ROOT", str(VAR_DIR / "originals")))
@@ -220,6 +224,16 @@ PHOTO_MAX_MEGAPIXELS = env_int("PHOTO_MAX_MEGAPIXELS", 50)
 PHOTO_RENDITION_WIDTHS = sorted(set(env_int_list("PHOTO_RENDITION_WIDTHS", "480,800,1200,1600")))
 if not PHOTO_RENDITION_WIDTHS or min(PHOTO_RENDITION_WIDTHS) < 16:
     raise ImproperlyConfigured("PHOTO_RENDITION_WIDTHS needs at least one width of 16 or more.")
+# --- background tasks ---
+# Slow or retryable work (photo renditions, writing republication counts) runs as tasks
+# (django.tasks). The default keeps the queue in the database (PostgreSQL or SQLite alike) and
+# `manage.py db_worker` runs it; `make run` starts one beside the development server.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 # --- editorial workflow ---
 # Shareable preview links stop working after this many hours (editors can revoke them sooner).
 PREVIEW_LINK_HOURS = env_int("PREVIEW_LINK_HOURS", 48)

@@ -2,25 +2,29 @@
 
 Counting never writes to the database on the pixel's request path. Each hit is checked
 (referer, own site, editing screens, de-duplication) and added to a counter in Django's cache;
-the counters are written to RepublicationView in bulk by flush_counts(), which runs at most
-once per REPUBLICATION_FLUSH_SECONDS after a pixel response has been sent, whenever the
-admin shows the numbers, and from `manage.py flush_republication_counts`.
+the counters are written to RepublicationView in bulk by flush_counts(). That runs as a task
+(republication/tasks.py), queued at most once per REPUBLICATION_FLUSH_SECONDS after a pixel
+response has been sent and when the desk shows the numbers, and directly from
+`manage.py flush_republication_counts`. With a cache in each process's memory (locmem) a
+worker could not see the counters, so that process flushes them itself, as the task would.
 
 Counters live in "generations" so a flush never has to list cache keys (Redis and locmem
 cannot do that portably): every counter registers itself once, in a numbered slot of the
 current generation; a flush opens a new generation, then reads the slots of the old ones and
 takes each counter's value with an atomic decrement, so hits that arrive during a flush are
-never lost, only left for the next one.
+never lost, only left for the next one. A flush whose write fails puts what it took back.
 """
 
 import hashlib
 import re
 import time
+from datetime import date
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import router, transaction
 from django.utils import timezone
 
 from articles.models import RepublicationView
@@ -35,6 +39,7 @@ TRACKING_PARAMETER = re.compile(r"^(utm_|fbclid$|gclid$|mc_[ce]id$)")
 
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
+PAGE_URL_LENGTH = RepublicationView._meta.get_field("page_url").max_length  # type: ignore[union-attr]
 
 
 def _site_of(parts):
@@ -45,14 +50,14 @@ def _site_of(parts):
     return host
 
 
-def own_sites(request_host=""):
+def own_sites(request_host: str = "") -> set[str]:
     """Our own site (SITE_URL), the host the pixel was asked from, and any ignored hosts."""
     sites = {_site_of(urlsplit(settings.SITE_URL)), (request_host or "").lower()}
     sites.update(host.lower() for host in settings.REPUBLICATION_IGNORED_HOSTS)
     return {site.removesuffix(":80").removesuffix(":443") for site in sites if site}
 
 
-def republishing_page(referer, request_host=""):
+def republishing_page(referer: str, request_host: str = "") -> tuple[str, str] | None:
     """(site, page) for a referer, or None when the hit must not be counted.
 
     page is "" when only an origin was sent. Hits from our own site, from editing screens
@@ -79,7 +84,7 @@ def republishing_page(referer, request_host=""):
     if not path:
         return site, ""
     page = urlunsplit((parts.scheme, site, path, query, ""))
-    return site, page[: RepublicationView._meta.get_field("page_url").max_length]
+    return site, page[:PAGE_URL_LENGTH]
 
 
 def _digest(*parts):
@@ -95,7 +100,13 @@ def _counter_ttl():
     return max(settings.REPUBLICATION_FLUSH_SECONDS, 60) * COUNTER_TTL_FACTOR
 
 
-def record_hit(article_id, referer, client_address="", user_agent="", request_host=""):
+def record_hit(
+    article_id: int,
+    referer: str,
+    client_address: str = "",
+    user_agent: str = "",
+    request_host: str = "",
+) -> bool:
     """Count one pixel hit in the cache. Returns True if it was counted. Never touches the DB."""
     page = republishing_page(referer, request_host)
     if page is None:
@@ -107,7 +118,11 @@ def record_hit(article_id, referer, client_address="", user_agent="", request_ho
     seen_key = f"{KEY_PREFIX}:seen:{_digest(article_id, site, page_url, reader)}"
     if not cache.add(seen_key, 1, timeout=settings.REPUBLICATION_DEDUP_SECONDS):
         return False
-    day = timezone.localdate()
+    return _count(article_id, timezone.localdate(), site, page_url)
+
+
+def _count(article_id: int, day: date, site: str, page_url: str, views: int = 1) -> bool:
+    """Add views to the counter of one article, day and page in the current generation."""
     generation = _generation()
     counter_key = f"{KEY_PREFIX}:count:{generation}:{_digest(article_id, day, site, page_url)}"
     if cache.add(counter_key, 0, timeout=_counter_ttl()):
@@ -120,13 +135,25 @@ def record_hit(article_id, referer, client_address="", user_agent="", request_ho
             timeout=_counter_ttl(),
         )
     try:
-        cache.incr(counter_key)
+        cache.incr(counter_key, views)
     except ValueError:  # evicted between add and incr: count it afresh next time
         return False
     return True
 
 
-def flush_due():
+def cache_is_per_process() -> bool:
+    """Whether the cache lives in this process's memory (locmem, without REDIS_URL): then only
+    this process sees its counters, and only it can write them."""
+    return isinstance(caches[DEFAULT_CACHE_ALIAS], LocMemCache)
+
+
+def counts_waiting() -> bool:
+    """Whether hits were counted since the last flush (two cache reads)."""
+    generation = cache.get(f"{KEY_PREFIX}:generation")
+    return generation is not None and cache.get(f"{KEY_PREFIX}:slots:{generation}", 0) > 0
+
+
+def flush_due() -> bool:
     """True for one caller once REPUBLICATION_FLUSH_SECONDS have passed since the last flush.
 
     The first hit only starts the clock, so a quiet site never writes on a single hit.
@@ -158,7 +185,7 @@ def _take(counter_key):
     return value
 
 
-def flush_counts():
+def flush_counts() -> int:
     """Write the counts gathered in the cache to RepublicationView in bulk. Returns views written.
 
     The previous generation is read again on every flush: a hit that was counted into it while
@@ -171,7 +198,7 @@ def flush_counts():
         cache.add(f"{KEY_PREFIX}:generation", 1, timeout=None)
         current = cache.incr(f"{KEY_PREFIX}:generation")
         first = cache.get(f"{KEY_PREFIX}:oldest-open-generation", current - 1)
-        totals = {}
+        totals: dict[tuple[int, str, str, str], int] = {}
         for generation in range(first, current):
             slot_count = cache.get(f"{KEY_PREFIX}:slots:{generation}", 0)
             slot_keys = [f"{KEY_PREFIX}:slot:{generation}:{n}" for n in range(1, slot_count + 1)]
@@ -183,7 +210,13 @@ def flush_counts():
                     totals[key] = totals.get(key, 0) + views
         # The generation just closed is read once more next time; older ones are done.
         cache.set(f"{KEY_PREFIX}:oldest-open-generation", current - 1, timeout=None)
-        return _write_counts(totals) if totals else 0
+        try:
+            return _write_counts(totals) if totals else 0
+        except Exception:
+            # Not written: back into the cache for the next flush, so nothing is lost.
+            for (article_id, day, site, page_url), views in totals.items():
+                _count(article_id, date.fromisoformat(day), site, page_url, views)
+            raise
     finally:
         cache.delete(lock_key)
 
@@ -191,8 +224,10 @@ def flush_counts():
 def _write_counts(totals):
     from articles.models import Article
 
+    # From the primary database: a read replica may not have a story published moments ago.
+    articles = Article.objects.db_manager(router.db_for_write(Article))
     known_articles = set(
-        Article.objects.filter(pk__in={key[0] for key in totals}).values_list("pk", flat=True)
+        articles.filter(pk__in={key[0] for key in totals}).values_list("pk", flat=True)
     )
     totals = {key: views for key, views in totals.items() if key[0] in known_articles}
     with transaction.atomic():

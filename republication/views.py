@@ -10,8 +10,9 @@ from django.views.generic import DetailView, TemplateView
 from articles.models import Article, Publisher
 from newsroom.lib.http import client_ip
 from republication.copy import republication_context
-from republication.counting import flush_counts, flush_due, record_hit
+from republication.counting import flush_due, record_hit
 from republication.ninjs import article_as_ninjs
+from republication.tasks import flush_soon
 
 
 def publisher_for(request):
@@ -81,14 +82,15 @@ TRANSPARENT_GIF = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAAB
 
 
 class PixelResponse(HttpResponse):
-    """The counting pixel; when a bulk write is due it runs after the image has been sent."""
+    """The counting pixel; when a bulk write is due, a worker is asked for it once the image
+    has been sent (one insert into the task queue, every REPUBLICATION_FLUSH_SECONDS)."""
 
     flush_after_close = False
 
     def close(self):
         super().close()
         if self.flush_after_close:
-            flush_counts()
+            flush_soon()
 
 
 @require_safe

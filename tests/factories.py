@@ -10,6 +10,8 @@ from PIL import Image
 
 from articles.models import Article, Author, Byline, ImageCredit, Section
 from articles.roles import sync_roles
+from photos.tasks import make_renditions
+from tests.tasks import tasks_run_after
 
 _counter = itertools.count(1)
 
@@ -22,6 +24,7 @@ def jpeg_bytes(size=(640, 400), colour=(200, 80, 40), **save_options):
 
 
 def make_photo(**fields):
+    """A photo with its renditions: saved, and its renditions task run as a worker would."""
     defaults = {
         "alt_text": "A harbour at dusk",
         "caption": "Cranes at the harbour.",
@@ -29,7 +32,8 @@ def make_photo(**fields):
         "photographer": "Lena Holm",
     }
     photo = ImageCredit(**(defaults | fields))
-    photo.image.save(f"photo-{next(_counter)}.jpg", ContentFile(jpeg_bytes()))
+    with tasks_run_after(make_renditions):
+        photo.image.save(f"photo-{next(_counter)}.jpg", ContentFile(jpeg_bytes()))
     photo.refresh_from_db()
     return photo
 

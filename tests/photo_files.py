@@ -1,6 +1,7 @@
 """Real photo files for the photo tests, with IPTC IIM, XMP and EXIF written byte by byte here.
 
-Written independently of the photos app, so a bug there cannot cancel out a bug here.
+Written independently of photos/metadata.py and photos/renditions.py, so a bug there cannot
+cancel out a bug here.
 """
 
 import io

@@ -24,10 +24,10 @@ from taggit.managers import TaggableManager
 
 from articles import locks, revisions, workflow
 from articles.models import Article, Author, Byline, Correction, PreviewLink
+from desk.admin.photos import photo_preview
 from desk.admin.republication import republication_panel
 from desk.forms import ATTRIBUTION_FIELDS, ArticleAdminForm, BoundedTagField
 from desk.widgets import TagAutocompleteWidget
-from photos.templatetags.photos import responsive_image
 
 
 class BylineInline(admin.TabularInline):
@@ -477,10 +477,8 @@ class ArticleAdmin(VersionAdmin):
 
     @admin.display(description=_("photo"))
     def photo_thumbnail(self, article):
-        return responsive_image(
-            article.lead_photo, sizes="48px", alt="", css_class="admin-thumbnail"
-        )
+        return photo_preview(article.lead_photo, sizes="48px", alt="", css_class="admin-thumbnail")
 
     @admin.display(description=_("preview"))
     def lead_photo_preview(self, article):
-        return responsive_image(article.lead_photo, sizes="320px", css_class="admin-preview")
+        return photo_preview(article.lead_photo, sizes="320px", css_class="admin-preview")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models import Author, Publisher, Section
 from desk.forms import ATTRIBUTION_FIELDS
-from photos import images
+from photos.uploads import MetadataFreeUploadField
 
 
 def thumbnail(image, size=80):
@@ -15,7 +15,7 @@ def thumbnail(image, size=80):
 
 
 # Logos and author photos are published as uploaded: check them and strip their metadata.
-CHECKED_IMAGE_UPLOADS = {models.ImageField: {"form_class": images.MetadataFreeUploadField}}
+CHECKED_IMAGE_UPLOADS = {models.ImageField: {"form_class": MetadataFreeUploadField}}
 
 
 @admin.register(Publisher)

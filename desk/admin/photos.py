@@ -1,15 +1,37 @@
 """The photo library."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from articles.models import ImageCredit
 from desk.forms import ImageCreditForm
+from photos.renditions import RenditionStatus
+from photos.tasks import retry_renditions
 from photos.templatetags.photos import responsive_image
+
+
+def rendition_state(photo, *, detail=False, retry=False):
+    """What an editor needs to know about a photo's renditions, in a few words; with ``detail``
+    what that means for publishing, with ``retry`` a button that makes them again."""
+    return render_to_string(
+        "desk/rendition_state.html",
+        {"photo": photo, "statuses": RenditionStatus, "detail": detail, "retry": retry},
+    )
+
+
+def photo_preview(photo, **options):
+    """The photo's renditions as a <picture>, or its state while it has none to show."""
+    if photo is None:
+        return ""
+    return responsive_image(photo, **options) or rendition_state(photo)
 
 
 @admin.register(ImageCredit)
@@ -22,15 +44,19 @@ class ImageCreditAdmin(admin.ModelAdmin):
         "reference_id",
         "may_republish",
         "use_count",
+        "renditions_column",
         "created_at",
     ]
     list_display_links = ["image_thumbnail", "caption_excerpt"]
-    list_filter = ["may_republish", "agency", "created_at"]
+    list_filter = ["may_republish", "rendition_status", "agency", "created_at"]
+    actions = ["make_renditions_again"]
     search_fields = ["caption", "alt_text", "photographer", "agency", "providers", "reference_id"]
     date_hierarchy = "created_at"
     # Newest first, in the list and in the lead-photo autocomplete (whose pages need an order).
     ordering = ["-created_at", "-pk"]
     readonly_fields = [
+        "renditions_state",
+        "renditions_state_and_retry",
         "focal_point_picker",
         "crop_previews",
         "credit_line",
@@ -77,13 +103,64 @@ class ImageCreditAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(use_count=Count("lead_articles"))
 
+    def get_fieldsets(self, request, obj=None):
+        """The renditions' state once there is a photo, and while they are not ready a button
+        to make them again for those who may change the photo."""
+        first = ["image", "upload_anyway"]
+        if obj is not None and not self.has_change_permission(request, obj):
+            first = []  # a read-only view: the original has no URL to show (see original_link)
+        if obj is not None:
+            may_retry = obj.rendition_status != RenditionStatus.READY
+            may_retry = may_retry and self.has_change_permission(request, obj)
+            first.append("renditions_state_and_retry" if may_retry else "renditions_state")
+        first += ["alt_text", "caption"]
+        return [(None, {"fields": first}), *self.fieldsets[1:]]
+
     def get_urls(self):
         original = path(
             "<path:object_id>/original/",
             self.admin_site.admin_view(self.original_view),
             name="articles_imagecredit_original",
         )
-        return [original, *super().get_urls()]
+        renditions = path(
+            "<path:object_id>/renditions/",
+            self.admin_site.admin_view(self.renditions_view),
+            name="articles_imagecredit_renditions",
+        )
+        return [original, renditions, *super().get_urls()]
+
+    def renditions_view(self, request, object_id):
+        """POST: make the photo's renditions again, for staff who may change the photo."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        photo = self.get_object(request, object_id)
+        if photo is None:
+            raise Http404
+        if not self.has_change_permission(request, photo):
+            raise PermissionDenied
+        retry_renditions(photo)
+        self.message_user(
+            request,
+            _("The renditions of “%(photo)s” are being made again.") % {"photo": photo},
+            messages.SUCCESS,
+        )
+        return redirect("admin:articles_imagecredit_change", photo.pk)
+
+    @admin.action(description=_("Make renditions again"), permissions=["change"])
+    def make_renditions_again(self, request, queryset):
+        photos = list(queryset)
+        for photo in photos:
+            retry_renditions(photo)
+        self.message_user(
+            request,
+            ngettext(
+                "The renditions of %(count)d photo are being made again.",
+                "The renditions of %(count)d photos are being made again.",
+                len(photos),
+            )
+            % {"count": len(photos)},
+            messages.SUCCESS,
+        )
 
     def original_view(self, request, object_id):
         """The private original, with its metadata, for signed-in staff who may view the photo."""
@@ -97,7 +174,19 @@ class ImageCreditAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("photo"))
     def image_thumbnail(self, photo):
-        return responsive_image(photo, sizes="80px", alt="", css_class="admin-thumbnail")
+        return photo_preview(photo, sizes="80px", alt="", css_class="admin-thumbnail")
+
+    @admin.display(description=_("renditions"), ordering="rendition_status")
+    def renditions_column(self, photo):
+        return rendition_state(photo)
+
+    @admin.display(description=_("renditions"))
+    def renditions_state(self, photo):
+        return rendition_state(photo, detail=True)
+
+    @admin.display(description=_("renditions"))
+    def renditions_state_and_retry(self, photo):
+        return rendition_state(photo, detail=True, retry=True)
 
     @admin.display(description=_("caption"))
     def caption_excerpt(self, photo):
@@ -109,8 +198,10 @@ class ImageCreditAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("photo"))
     def focal_point_picker(self, photo):
-        if not photo.pk or not photo.renditions:
+        if not photo.pk:
             return _("Save the photo first; then click on it to set its focal point.")
+        if not photo.renditions_ready and not photo.sources("jpeg"):
+            return _("Once its renditions are made, click on the photo to set its focal point.")
         return format_html(
             '<div class="focal-picker" data-focal-picker>{}'
             '<span class="focal-picker__marker" aria-hidden="true"></span></div>'

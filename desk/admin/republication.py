@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
@@ -13,19 +13,44 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models import RepublishedArticle
 from desk.admin.readonly import ReadOnlyAdmin
-from republication.counting import flush_counts
 from republication.reports import republication_summary
+from republication.tasks import last_failure, request_flush
 
 
 def republication_panel(model_admin, article):
     """Views of the article's republished copies: total, sites, pages and a 30-day chart."""
     if not article.pk:
         return "—"
-    flush_counts()  # show what the pixel has gathered so far, not only what was last written
+    # What is stored, and a worker is asked to write what the pixel has gathered since.
     return render_to_string(
         "desk/republication_panel.html",
-        {"article": article, **republication_summary(article)},
+        {
+            "article": article,
+            "counting_notes": counting_notes(request_flush(), last_failure()),
+            **republication_summary(article),
+        },
     )
+
+
+def counting_notes(waiting, failure):
+    """What an editor should know about numbers not yet written."""
+    notes = []
+    if waiting:
+        notes.append(
+            _(
+                "Views counted in the last few minutes are being written; reload in a moment "
+                "to see them."
+            )
+        )
+    if failure:
+        notes.append(
+            _(
+                "Writing the latest views failed (%(error)s). They are kept and written on the "
+                "next try."
+            )
+            % {"error": failure}
+        )
+    return notes
 
 
 @admin.register(RepublishedArticle)
@@ -60,7 +85,9 @@ class MostRepublishedAdmin(ReadOnlyAdmin):
         return ["-total_views", "-publish_at"]
 
     def changelist_view(self, request, extra_context=None):
-        flush_counts()
+        if request.method == "GET":
+            for message in counting_notes(request_flush(), last_failure()):
+                messages.info(request, message)
         return super().changelist_view(request, extra_context)
 
     @admin.display(description=_("story"), ordering="headline")

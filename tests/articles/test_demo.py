@@ -91,8 +91,8 @@ def test_migrations_name_no_app_code_but_the_photo_storage_callable():
                 imported.add(node.module)
             elif isinstance(node, ast.Attribute):
                 used.add(ast.unparse(node))
-    assert {name for name in imported if name.split(".")[0] in ours} == {"photos.images"}
+    assert {name for name in imported if name.split(".")[0] in ours} == {"photos.storage"}
     assert {name for name in used if name.startswith("photos.")} == {
-        "photos.images",
-        "photos.images.originals_storage",
+        "photos.storage",
+        "photos.storage.originals_storage",
     }

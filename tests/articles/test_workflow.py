@@ -5,14 +5,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from articles import workflow
-from articles.models import Article, Byline, EditSession
-from tests.factories import make_author, make_photo
+from articles.models import Article, Byline, EditSession, ImageCredit
+from tests.factories import jpeg_bytes, make_author, make_photo
+from tests.tasks import committed, run_queued_tasks
 from tests.workflow_helpers import (
     change_form_data,
     change_url,
@@ -47,6 +49,63 @@ def test_missing_publishing_requirements_are_listed_on_the_form_and_block_publis
     assert (
         "Still missing: a body, a section, alt text for the lead photo" in messages_of(response)[0]
     )
+
+
+def a_photo_still_processing():
+    """A photo saved a moment ago: its renditions task is queued, no worker has run it."""
+    photo = ImageCredit(alt_text="Cranes at dusk", agency="NORDPRESS")
+    with committed():
+        photo.image.save("new.jpg", ContentFile(jpeg_bytes()))
+    return photo
+
+
+@pytest.mark.parametrize("name", ["publish", "schedule"])
+def test_publishing_waits_for_the_lead_photos_renditions(client, editor, reporter, name):
+    photo = a_photo_still_processing()
+    article = publishable_article(reporter.author, lead_photo=photo)
+    workflow.submit(article, reporter, article.version)
+    client.force_login(editor)
+    assert (
+        "renditions of the lead photo (still being made"
+        in client.get(change_url(article)).content.decode()
+    )
+
+    article.refresh_from_db()
+    when = {"publish_at": f"{timezone.now().year + 1}-01-15T09:30"} if name == "schedule" else {}
+    response = client.post(transition_url(article, name), {"version": article.version} | when)
+    article.refresh_from_db()
+    assert article.status == "in_review"
+    assert (
+        "Still missing: renditions of the lead photo (still being made: try again in a moment)"
+        in messages_of(response)[0]
+    )
+
+    run_queued_tasks()
+    response = client.post(transition_url(article, name), {"version": article.version} | when)
+    article.refresh_from_db()
+    assert article.status == "published"
+    assert article.is_scheduled == (name == "schedule")
+
+
+def test_a_lead_photo_whose_renditions_failed_blocks_publishing_and_says_what_to_do(
+    editor, reporter
+):
+    article = publishable_article(reporter.author)
+    ImageCredit.objects.filter(pk=article.lead_photo_id).update(
+        rendition_status="failed", rendition_error="OSError: Truncated File Read"
+    )
+    workflow.submit(article, reporter, article.version)
+    article.refresh_from_db()
+    with pytest.raises(workflow.TransitionRefused) as refused:
+        workflow.publish(article, editor, article.version)
+    assert "renditions of the lead photo (making them failed" in str(refused.value)
+    assert "Make renditions again" in str(refused.value)
+    article.refresh_from_db()
+    assert article.status == "in_review"
+    assert workflow.publish_blockers(article) == [
+        "renditions of the lead photo (making them failed: open the photo and choose "
+        "“Make renditions again”)"
+    ]
 
 
 def test_scheduling_is_in_the_newsrooms_time_zone_and_needs_no_worker(

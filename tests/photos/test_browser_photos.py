@@ -11,6 +11,7 @@ from django.urls import reverse
 from articles.models import ImageCredit
 from tests import photo_files
 from tests.factories import make_photo
+from tests.tasks import run_queued_tasks
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,6 +52,9 @@ def test_clicking_the_photo_sets_the_focal_point_and_moves_the_crops(new_page):
     page.wait_for_url("**/imagecredit/")
     photo = ImageCredit.objects.get(pk=photo.pk)
     assert photo.focal_x == pytest.approx(0.9, abs=0.01)
+    assert photo.rendition_status == "processing"
+    run_queued_tasks()  # the worker makes the new crops
+    photo.refresh_from_db()
     assert photo.crops()[2]["url"] != old_square
 
 

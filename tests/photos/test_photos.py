@@ -1,11 +1,13 @@
 """Photos: checked uploads, IPTC/XMP import, private originals, renditions, crops, the library."""
 
+import ast
 import io
 import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,8 +16,11 @@ from django.urls import reverse
 from PIL import Image
 
 from articles.models import Author, ImageCredit
+from photos import get_photo_model
+from photos.tasks import make_renditions
 from tests import photo_files
 from tests.factories import make_article, make_photo
+from tests.tasks import tasks_run_after
 
 pytestmark = pytest.mark.django_db
 
@@ -41,13 +46,18 @@ def form_data(**fields):
 
 
 def upload(client, content, name="wire.jpg", **fields):
+    """Upload through the admin; then a worker makes the renditions."""
     data = form_data(**fields) | {"image": SimpleUploadedFile(name, content)}
-    return client.post(reverse(ADD_URL), data)
+    with tasks_run_after(make_renditions):
+        return client.post(reverse(ADD_URL), data)
 
 
 def stored_photo(content, name="wire.jpg", **fields):
+    """A photo saved in code; then a worker makes its renditions."""
     photo = ImageCredit(**fields)
-    photo.image.save(name, ContentFile(content))
+    with tasks_run_after(make_renditions):
+        photo.image.save(name, ContentFile(content))
+    photo.refresh_from_db()
     return photo
 
 
@@ -321,9 +331,7 @@ def test_no_gps_exif_xmp_or_iptc_survives_in_any_public_rendition():
             assert secret not in data, (name, secret)
 
 
-def test_crops_are_the_three_shapes_google_asks_for_around_the_focal_point(
-    django_capture_on_commit_callbacks,
-):
+def test_crops_are_the_three_shapes_google_asks_for_around_the_focal_point():
     photo = stored_photo(photo_files.jpeg((1600, 900)), caption="Two colours")
     crops = photo.crops()
     assert [crop["ratio"] for crop in crops] == ["16:9", "4:3", "1:1"]
@@ -342,14 +350,17 @@ def test_crops_are_the_three_shapes_google_asks_for_around_the_focal_point(
 
     old_square = photo.crops()[2]["url"]
     photo.focal_x = 0.95
-    with django_capture_on_commit_callbacks(execute=True):
+    with tasks_run_after(make_renditions):
         photo.save()
+    photo.refresh_from_db()
     red, _green, blue = square_centre_colour()
     assert blue > 150 > red
     assert photo.crops()[2]["url"] != old_square  # a new URL, so caches never serve the old crop
     assert not default_storage.exists(old_square.removeprefix(settings.MEDIA_URL))
     photo.focal_x = 0.05
-    photo.save()
+    with tasks_run_after(make_renditions):
+        photo.save()
+    photo.refresh_from_db()
     red, _green, blue = square_centre_colour()
     assert red > 150 > blue
 
@@ -508,7 +519,41 @@ def test_rebuild_renditions_reports_a_missing_original_and_goes_on():
         call_command("rebuild_renditions", stdout=io.StringIO(), stderr=stderr)
     assert f"photo {broken.pk}" in stderr.getvalue()
     fine.refresh_from_db()
-    assert fine.renditions["sources"]["jpeg"]
+    assert fine.renditions["sources"]["jpeg"] and fine.rendition_status == "ready"
+    broken.refresh_from_db()  # the library says so too
+    assert broken.rendition_status == "failed"
+    assert broken.rendition_error.startswith("FileNotFoundError")
+
+
+# --- The app's boundary ---------------------------------------------------------------------
+
+
+def test_the_photos_app_imports_nothing_of_ours_but_newsroom_lib():
+    ours = {"articles", "desk", "newsroom", "pagecache", "reader", "republication", "bench"}
+    found = []
+    for path in Path(settings.BASE_DIR, "photos").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module]
+            found += [
+                (path.name, name)
+                for name in names
+                if name.split(".")[0] in ours and not name.startswith("newsroom.lib")
+            ]
+    assert found == []
+
+
+def test_the_photo_model_is_found_by_setting(settings):
+    assert get_photo_model() is ImageCredit
+    settings.PHOTOS_MODEL = "articles.NoSuchModel"
+    with pytest.raises(ImproperlyConfigured, match="not installed"):
+        get_photo_model()
+    settings.PHOTOS_MODEL = "ImageCredit"
+    with pytest.raises(ImproperlyConfigured, match="app_label.ModelName"):
+        get_photo_model()
 
 
 def test_demo_photos_have_renditions_and_credits_read_from_iptc(settings):
@@ -634,17 +679,16 @@ def test_a_large_jpeg_decoded_at_reduced_scale_still_gets_full_size_files():
     assert top[2] > 150 > top[0] and bottom[0] > 150 > bottom[2]
 
 
-def test_replacing_the_file_keeps_the_editors_fields_and_drops_the_old_files(
-    django_capture_on_commit_callbacks,
-):
+def test_replacing_the_file_keeps_the_editors_fields_and_drops_the_old_files():
     photo = stored_photo(photo_files.jpeg((900, 600)), caption="Edited by the desk")
     old_original, old_names = Path(photo.image.path), set(rendition_files(photo))
     new_file = photo_files.with_iim(
         photo_files.jpeg((1000, 700)), photo_files.iim([((2, 120), "From the file")])
     )
     photo.image = SimpleUploadedFile("second.jpg", new_file)
-    with django_capture_on_commit_callbacks(execute=True):
+    with tasks_run_after(make_renditions):
         photo.save()
+    photo.refresh_from_db()
     assert photo.caption == "Edited by the desk"
     assert (photo.width, photo.height) == (1000, 700)
     assert not old_original.exists() and Path(photo.image.path).exists()

@@ -2,6 +2,7 @@
 
 import json
 import os
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -9,13 +10,17 @@ import html5lib
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import DatabaseError, connection
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from articles.models import Article, Correction, Licence, RepublicationView
 from republication.copy import pixel_url
 from republication.counting import flush_counts, republishing_page
+from republication.tasks import flush_republication_counts
 from tests.factories import make_article, make_author, make_photo, make_section, make_wire_photo
+from tests.tasks import committed, run_queued_tasks
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
@@ -377,12 +382,113 @@ def test_nothing_is_lost_between_flushes(client, story):
     assert counts(story) == {("partner.example", PARTNER_PAGE): 3}
 
 
-def test_pixel_flushes_after_the_threshold_once_the_image_is_sent(client, story, settings):
+@pytest.fixture
+def shared_cache(settings, tmp_path):
+    """A cache every process shares, as Redis is in production (a folder here): the counts are
+    written by a worker, never by the web process."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "shared-cache"),
+        }
+    }
+
+
+@pytest.fixture
+def per_process_cache(settings):
+    """The cache in each process's memory (locmem, as `make run` has it without REDIS_URL)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "republication-tests",
+        }
+    }
+    cache.clear()
+
+
+def queued_flushes():
+    return DBTaskResult.objects.filter(
+        task_path=flush_republication_counts.module_path, status="READY"
+    )
+
+
+def test_pixel_queues_a_flush_after_the_threshold_and_writes_nothing_itself(
+    client, story, settings, shared_cache
+):
+    settings.REPUBLICATION_FLUSH_SECONDS = 0
+    hit(client, story, address="192.0.2.1")  # starts the clock: nothing queued yet
+    assert not queued_flushes().exists()
+    hit(client, story, address="192.0.2.2")  # the threshold has passed: queued after sending
+    assert RepublicationView.objects.count() == 0  # the pixel's response wrote nothing
+    assert queued_flushes().count() == 1
+    (flush,) = run_queued_tasks()
+    assert (flush.status, flush.return_value) == ("SUCCESSFUL", 2)
+    assert RepublicationView.objects.get(article=story).views == 2
+
+
+def test_with_a_per_process_cache_the_pixel_flushes_after_the_image_is_sent(
+    client, story, settings, per_process_cache
+):
     settings.REPUBLICATION_FLUSH_SECONDS = 0
     hit(client, story, address="192.0.2.1")  # starts the clock: nothing written yet
     assert RepublicationView.objects.count() == 0
-    hit(client, story, address="192.0.2.2")  # the threshold has passed: written after sending
+    hit(client, story, address="192.0.2.2")  # no worker could see these counters
     assert RepublicationView.objects.get(article=story).views == 2
+    assert not queued_flushes().exists()
+
+
+@contextmanager
+def views_table_unavailable():
+    """The counts' table is out of reach (renamed inside the test's transaction): every write
+    to it fails, as it would with the database down."""
+    table = RepublicationView._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {table} RENAME TO {table}_away")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER TABLE {table}_away RENAME TO {table}")
+
+
+def test_counts_taken_by_a_failed_write_go_back_to_the_cache(client, story):
+    hit(client, story, address="192.0.2.1")
+    hit(client, story, referer="https://another.example/", address="192.0.2.1")
+    with views_table_unavailable(), pytest.raises(DatabaseError):
+        flush_counts()
+    hit(client, story, address="192.0.2.2")
+    assert flush_counts() == 3
+    assert counts(story) == {("partner.example", PARTNER_PAGE): 2, ("another.example", ""): 1}
+
+
+def test_a_flush_that_fails_is_retried_and_then_shown_beside_the_numbers(
+    client, story, superuser, shared_cache
+):
+    hit(client, story)
+    client.force_login(superuser)
+    flush_republication_counts.enqueue()
+    with views_table_unavailable():
+        attempts = run_queued_tasks()
+        attempts += run_queued_tasks(include_deferred=True)  # the clock moves on
+    assert [attempt.status for attempt in attempts] == ["FAILED"] * 4
+    assert [attempt.args_kwargs["kwargs"] for attempt in attempts] == [
+        {},
+        {"attempt": 2},
+        {"attempt": 3},
+        {"attempt": 4},
+    ]
+    page = reverse("admin:articles_article_change", args=[story.pk])
+    with committed():
+        html = client.get(page).content.decode()
+    assert "Writing the latest views failed" in html
+    assert "They are kept and written on the next try." in html
+    assert "0 views of republished copies" in html
+
+    (flush,) = run_queued_tasks()  # the one the page asked for
+    assert flush.return_value == 1
+    html = client.get(page).content.decode()
+    assert "1 view of republished copies" in html
+    assert "failed" not in html.split('class="republication-panel"')[1].split("</div>")[0]
 
 
 def test_flush_command_writes_the_gathered_counts(client, story):
@@ -402,17 +508,28 @@ def test_counts_for_deleted_articles_are_dropped(client, publisher):
 # --- admin ---
 
 
-def test_article_admin_shows_views_sites_pages_and_a_30_day_chart(client, story, superuser):
+def test_article_admin_shows_views_sites_pages_and_a_30_day_chart(
+    client, story, superuser, shared_cache
+):
     RepublicationView.objects.create(
         article=story, day=timezone.localdate() - timedelta(days=3), site="old.example", views=4
     )
     RepublicationView.objects.create(  # older than the chart, still in the total
         article=story, day=timezone.localdate() - timedelta(days=90), site="old.example", views=5
     )
-    hit(client, story)  # in the cache only until the admin page asks
+    hit(client, story)  # in the cache until a worker writes it
     client.force_login(superuser)
-    html = client.get(reverse("admin:articles_article_change", args=[story.pk])).content.decode()
+    page = reverse("admin:articles_article_change", args=[story.pk])
+    with committed():
+        html = client.get(page).content.decode()
+        client.get(page)  # looking again asks for no second flush
+    assert "9 views of republished copies" in html  # what is stored, at once
+    assert "Views counted in the last few minutes are being written" in html
+    assert queued_flushes().count() == 1
+    run_queued_tasks()  # the worker writes what the page asked for
+    html = client.get(page).content.decode()
     assert "10 views of republished copies" in html
+    assert "being written" not in html
     assert "partner.example" in html
     assert f'href="{PARTNER_PAGE}"' in html
     assert "old.example" in html
@@ -422,6 +539,17 @@ def test_article_admin_shows_views_sites_pages_and_a_30_day_chart(client, story,
     assert svg.count("<rect") == 30
     assert "5 in all, at most 4 a day" in svg  # the 90-day-old views are outside the chart
     assert "<script" not in svg
+
+
+def test_with_a_per_process_cache_the_admin_writes_its_own_counts_first(
+    client, story, superuser, per_process_cache
+):
+    hit(client, story)  # only this process can see it
+    client.force_login(superuser)
+    html = client.get(reverse("admin:articles_article_change", args=[story.pk])).content.decode()
+    assert "1 view of republished copies" in html
+    assert "being written" not in html
+    assert not queued_flushes().exists()
 
 
 def test_article_admin_pages_work_before_any_view_and_for_reporters(client, story, reporter):
@@ -448,6 +576,22 @@ def test_most_republished_list_is_ranked_and_read_only(client, publisher, editor
     assert "Never republished" not in html
     assert ">16<" in html
     assert client.get(reverse("admin:articles_republishedarticle_add")).status_code == 403
+
+
+def test_most_republished_list_asks_a_worker_for_the_latest_views(
+    client, story, editor, shared_cache
+):
+    hit(client, story)
+    client.force_login(editor)
+    url = reverse("admin:articles_republishedarticle_changelist")
+    with committed():
+        html = client.get(url).content.decode()
+    assert "Views counted in the last few minutes are being written" in html
+    assert "Harbour talks stall" not in html  # nothing stored yet
+    assert queued_flushes().count() == 1
+    run_queued_tasks()
+    html = client.get(url).content.decode()
+    assert "Harbour talks stall" in html and "being written" not in html
 
 
 def test_most_republished_list_needs_a_staff_login(client, publisher):

@@ -47,7 +47,7 @@ def test_the_unchanged_code_keeps_every_contract(project_copy):
     ("module", "line", "contract"),
     [
         ("articles/models.py", "import desk.admin", "layers"),
-        ("photos/images.py", "from articles import models", "layers"),
+        ("photos/storage.py", "from articles import models", "layers"),
         ("republication/copy.py", "import pagecache", "pagecache"),
         ("newsroom/urls.py", "from reader import views", "screens"),
         ("reader/views.py", "from newsroom import views", "newsroom"),

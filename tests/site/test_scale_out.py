@@ -8,6 +8,7 @@ import sys
 import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
+from django_tasks_db.models import DBTaskResult
 
 from articles.models import Article
 from newsroom.db_routers import PrimaryForStaffMiddleware, ReplicaRouter
@@ -125,3 +126,9 @@ def test_staff_and_form_posts_read_from_the_primary(settings, method, cookies, e
     assert seen["read"] == expected
     assert ReplicaRouter().db_for_write(Article) == "default"
     assert ReplicaRouter().allow_migrate("replica", "articles") is False
+
+
+def test_the_task_queue_is_always_read_from_the_primary():
+    """Workers lock queued tasks in a transaction on the database they read them from."""
+    assert ReplicaRouter().db_for_read(DBTaskResult) == "default"
+    assert ReplicaRouter().db_for_read(Article) == "replica"

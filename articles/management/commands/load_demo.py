@@ -23,7 +23,7 @@ from articles.models import (
     Publisher,
     Section,
 )
-from photos import images
+from photos.metadata import IIM_FIELDS, embed_iim
 
 DEMO_ACCOUNTS = [
     # (username, password, group, author slug)
@@ -129,10 +129,12 @@ class Command(BaseCommand):
                 photo = ImageCredit(**fields)
                 jpeg = landscape_jpeg(data["palette"], key)
                 if iptc := data.get("iptc"):
-                    datasets = {images.IIM_FIELDS[name][0]: text for name, text in iptc.items()}
-                    jpeg = images.embed_iim(jpeg, datasets)
-                # Saving reads the file's credits and makes the public renditions.
+                    datasets = {IIM_FIELDS[name][0]: text for name, text in iptc.items()}
+                    jpeg = embed_iim(jpeg, datasets)
+                # Saving reads the file's credits; the renditions are made here and now rather
+                # than by a worker, so the demo is whole as soon as the command ends.
                 photo.image.save(f"{key}.jpg", ContentFile(jpeg))
+                photo.make_renditions()
             photos[key] = photo
 
         now = timezone.now()

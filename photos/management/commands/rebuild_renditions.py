@@ -2,15 +2,24 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from articles.models import ImageCredit
-from photos import images
+from photos import get_photo_model
+from photos.metadata import inspect_original
+from photos.renditions import (
+    exists,
+    is_current,
+    make_renditions,
+    record_failure,
+    rendition_inputs,
+    rendition_names,
+)
 
 
 class Command(BaseCommand):
     help = (
         "Make every photo's public renditions again from its private original (after changing "
-        "PHOTO_RENDITION_WIDTHS, or to repair lost files). Safe to interrupt: each photo is "
-        "finished before the next, and a second run with --missing picks up where it stopped."
+        "PHOTO_RENDITION_WIDTHS, or to repair lost files), here rather than through the task "
+        "queue. Safe to interrupt: each photo is finished before the next, and a second run "
+        "with --missing picks up where it stopped."
     )
 
     def add_arguments(self, parser):
@@ -24,11 +33,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, missing=False, dry_run=False, **options):
-        photos = ImageCredit.objects.exclude(image="").order_by("pk")
+        library = get_photo_model()._default_manager.exclude(image="").order_by("pk")
         if missing:
-            photos = [photo for photo in photos.iterator() if self.needs_rebuild(photo)]
+            photos = [photo for photo in library.iterator() if self.needs_rebuild(photo)]
         else:
-            photos = list(photos)
+            photos = list(library)
         if dry_run:
             self.stdout.write(f"{len(photos)} photo(s) would be rebuilt.")
             return
@@ -37,8 +46,9 @@ class Command(BaseCommand):
             for photo in tqdm(photos, desc="Renditions", unit="photo"):
                 try:
                     self.adopt_public_original(photo)
-                    photo.make_renditions(force=not missing)
+                    make_renditions(photo, force=not missing)
                 except OSError as error:  # a missing or unreadable original: report, go on
+                    record_failure(photo, rendition_inputs(photo), error)
                     failed.append(f"photo {photo.pk} ({photo.image.name}): {error}")
                     continue
                 done += 1
@@ -62,12 +72,15 @@ class Command(BaseCommand):
         with default_storage.open(name) as public_copy:
             photo.image.storage.save(name, public_copy)
         default_storage.delete(name)
-        photo.read_original()
-        ImageCredit.objects.filter(pk=photo.pk).update(
+        with photo.image.open("rb") as file:
+            original = inspect_original(file)
+        photo.content_hash = original.content_hash
+        photo.width, photo.height = original.width, original.height
+        type(photo)._default_manager.filter(pk=photo.pk).update(
             content_hash=photo.content_hash, width=photo.width, height=photo.height
         )
 
     @staticmethod
     def needs_rebuild(photo):
-        names = images.rendition_names(photo.renditions)
-        return photo.renditions_outdated or not names or not all(map(images.exists, names))
+        names = rendition_names(photo.renditions)
+        return not is_current(photo.renditions) or not names or not all(map(exists, names))

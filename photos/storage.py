@@ -1,0 +1,38 @@
+"""Private storage for photo originals: on disk, outside MEDIA_ROOT, with no URL at all."""
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.utils.deconstruct import deconstructible
+from django.utils.functional import cached_property
+
+
+@deconstructible
+class PrivateOriginalsStorage(FileSystemStorage):
+    """Originals on disk under PHOTO_ORIGINALS_ROOT, outside MEDIA_ROOT, with no URL at all."""
+
+    @cached_property
+    def base_location(self):
+        location = self._location  # type: ignore[attr-defined]  # FileSystemStorage's own
+        return self._value_or_setting(location, settings.PHOTO_ORIGINALS_ROOT)
+
+    @cached_property
+    def base_url(self):
+        return None
+
+    def url(self, name: str | None) -> str:
+        raise ValueError("Photo originals are private; use a rendition's URL.")
+
+    def _clear_cached_properties(self, setting, **kwargs):
+        super()._clear_cached_properties(setting, **kwargs)
+        if setting == "PHOTO_ORIGINALS_ROOT":
+            self.__dict__.pop("base_location", None)
+            self.__dict__.pop("location", None)
+
+
+originals = PrivateOriginalsStorage()
+
+
+def originals_storage() -> PrivateOriginalsStorage:
+    """The storage of originals, for a model field's ``storage=`` (a callable, so migrations
+    do not record a path on disk)."""
+    return originals
