@@ -105,7 +105,9 @@ class RedisCache(BaseCache):
             return self.near_cache.read(full_keys)
         values = self._redis.mget(full_keys)
         return {
-            key: value for key, value in zip(full_keys, values, strict=True) if value is not None
+            key: value
+            for key, value in zip(full_keys, values, strict=True)
+            if isinstance(value, bytes)
         }
 
     # --- reads ---
@@ -334,7 +336,9 @@ class NearCache:
             values, *ttls = pipeline.execute()
             self._keep(tracked, values, ttls, sent, resets)
         found.update(
-            (key, value) for key, value in zip(asked, values, strict=True) if value is not None
+            (key, value)
+            for key, value in zip(asked, values, strict=True)
+            if isinstance(value, bytes)
         )
         return found
 
