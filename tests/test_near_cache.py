@@ -10,9 +10,11 @@ on the server reaches every tracking client) is taken again.
 
 import os
 import secrets
+import socket
 import threading
 import time
 import warnings
+from urllib.parse import urlsplit
 
 import pytest
 import redis
@@ -59,12 +61,12 @@ def wait_for(condition, seconds=3.0):
     return condition()
 
 
-def configure(settings, **options):
+def configure(settings, location=None, **options):
     """The site's cache, counted, under this run's own prefix, with its listener connected."""
     settings.CACHES = {
         "default": {
             "BACKEND": "pagecache.backends.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
+            "LOCATION": location or os.environ["REDIS_URL"],
             "KEY_PREFIX": PREFIX,
             "OPTIONS": {
                 "socket_connect_timeout": 0.5,
@@ -93,8 +95,8 @@ def other_server():
 
 
 def undisturbed(cache, measure, *, changes=True):
-    """``measure()``, taken again if Redis reported a change (or only a flush, for changes=False)
-    meanwhile."""
+    """``measure()``, taken again if copies were dropped meanwhile: for a change (reported by
+    Redis or written here), or, with changes=False, only for a flush or a lost connection."""
     near = cache.near_cache
 
     def news():
@@ -178,6 +180,66 @@ def test_a_lost_listener_sends_every_read_to_redis_until_it_is_back(
     assert wait_for(lambda: near.live, seconds=5)
     other_server.set("page-probe", "after")
     assert wait_for(lambda: cache.get("page-probe") == "after", seconds=2)
+    assert hits_sent(cache, lambda: cache.get("page-probe")) == 0
+
+
+class HalfOpenRelay:
+    """A TCP relay to Redis that can hold the near-cache listener's traffic, as a half-open
+    connection would: nothing arrives, and nothing fails. Other connections pass freely."""
+
+    def __init__(self, url):
+        target = urlsplit(url)
+        self.target = (target.hostname or "localhost", target.port or 6379)
+        self.database = target.path.strip("/") or "0"
+        self.holding = threading.Event()
+        self.server = socket.create_server(("127.0.0.1", 0))
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.server.getsockname()[1]}/{self.database}"
+
+    def _accept(self):
+        while True:
+            near, _ = self.server.accept()
+            far = socket.create_connection(self.target)
+            listener = threading.Event()  # set once the connection names itself as one
+            for source, target in ((near, far), (far, near)):
+                threading.Thread(
+                    target=self._pass, args=(source, target, listener), daemon=True
+                ).start()
+
+    def _pass(self, source, target, listener):
+        try:
+            while data := source.recv(65536):
+                if b"pagecache-near-" in data:
+                    listener.set()
+                while listener.is_set() and self.holding.is_set():
+                    time.sleep(0.01)
+                target.sendall(data)
+        except OSError:
+            pass
+        finally:
+            source.close()
+            target.close()
+
+
+def test_an_unanswered_ping_sends_every_read_to_redis(settings):
+    """A listener whose connection goes silent is counted lost after a PING goes unanswered."""
+    relay = HalfOpenRelay(os.environ["REDIS_URL"])
+    cache = configure(settings, location=relay.url)
+    near = cache.near_cache
+    cache.set("page-probe", "before")
+    assert hits_sent(cache, lambda: cache.get("page-probe")) == 0
+
+    relay.holding.set()
+    silent_since = time.monotonic()
+    assert wait_for(lambda: not near.live, seconds=3 * NearCache.HEALTH_CHECK_SECONDS)
+    assert time.monotonic() - silent_since >= NearCache.HEALTH_CHECK_SECONDS  # it waited for one
+    assert reads_sent(lambda: cache.get("page-probe")) == 1
+
+    relay.holding.clear()
+    assert wait_for(lambda: near.live, seconds=5)
     assert hits_sent(cache, lambda: cache.get("page-probe")) == 0
 
 
