@@ -308,11 +308,17 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's Redis backend, keeping its client between calls (pagecache/backends.py).
+            # Django's cache API on redis-py, one client per process (pagecache/backends.py).
             "BACKEND": "pagecache.backends.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "newsroom"),
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            "OPTIONS": {
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 0.5,
+                # Each worker also keeps up to this many page-cache entries (pages, generation
+                # tokens) in its own memory, dropped the moment Redis reports them changed; 0: off.
+                "NEAR_CACHE_ENTRIES": env_int("PAGE_CACHE_LOCAL_ENTRIES", 2000),
+            },
         }
     }
 else:
@@ -330,9 +336,6 @@ else:
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
-# With Redis, each worker also keeps up to this many cache entries (pages, generation tokens) in
-# its own memory, dropped the moment Redis reports them changed (pagecache/backends.py); 0: off.
-PAGE_CACHE_LOCAL_ENTRIES = env_int("PAGE_CACHE_LOCAL_ENTRIES", 2000)
 # A CDN keeps a page this long (s-maxage), browsers this long (max-age, then a conditional GET),
 # and either may serve it this much longer while fetching a fresh copy (stale-while-revalidate).
 PAGE_CACHE_CDN_SECONDS = env_int("PAGE_CACHE_CDN_SECONDS", 60)

@@ -12,9 +12,12 @@ import math
 import threading
 import time
 import weakref
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
@@ -36,9 +39,9 @@ PERSONAL_COOKIES = {"messages"}
 UNCACHEABLE_DIRECTIVES = {"private", "no-cache", "no-store"}
 
 
-def page_cache_exempt(view):
+def page_cache_exempt[View: Callable[..., Any]](view: View) -> View:
     """Marks a view whose responses the page cache must neither serve nor store."""
-    view.page_cache_exempt = True
+    view.page_cache_exempt = True  # type: ignore[attr-defined]
     return view
 
 
@@ -52,11 +55,11 @@ class PageCacheMiddleware:
     Last-Modified (conditional GETs answer 304) and a Cache-Control for a CDN in front.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
         self.personal_cookies = PERSONAL_COOKIES | {settings.SESSION_COOKIE_NAME}
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if request.method not in ("GET", "HEAD"):
             return self.get_response(request)
         if self.personal_cookies & request.COOKIES.keys():
@@ -190,7 +193,9 @@ class PageCacheMiddleware:
 # How long a request waits for another one in this process to render the same page; after that
 # it renders the page itself.
 RENDER_WAIT_SECONDS = 5
-_render_locks = weakref.WeakValueDictionary()  # a lock lives while requests hold it
+_render_locks: weakref.WeakValueDictionary[str, threading.Lock] = (
+    weakref.WeakValueDictionary()
+)  # a lock lives while requests hold it
 _render_locks_guard = threading.Lock()
 
 

@@ -14,10 +14,9 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import BaseCache, caches
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
-
-from pagecache.backends import near_cache
 
 logger = logging.getLogger(__name__)
 
@@ -56,9 +55,10 @@ def tags_for(view_name: str, kwargs: Mapping[str, Any]) -> tuple[str, ...]:
     return (ALL, *(tag for tag in found if tag != ALL))
 
 
-def cache():
-    # With Redis, each worker keeps the pages it serves in its own memory, kept exact by Redis.
-    return near_cache(settings.PAGE_CACHE_ALIAS, "page", settings.PAGE_CACHE_LOCAL_ENTRIES)
+def cache() -> BaseCache:
+    # With pagecache's Redis backend, each worker also keeps the entries it reads (every key here
+    # starts with backends.PAGE_KEYS) in its own memory, kept exact by Redis.
+    return caches[settings.PAGE_CACHE_ALIAS]
 
 
 def generation_key(tag: str) -> str:
