@@ -63,7 +63,7 @@ class RedisCache(BaseCache):
     """
 
     def __init__(self, server: str | Sequence[str], params: Mapping[str, Any]) -> None:
-        super().__init__(params)
+        super().__init__(dict(params))
         servers = [server] if isinstance(server, str) else list(server)
         if len(servers) != 1 or any(separator in servers[0] for separator in ",;"):
             # Read replicas would let a copy be read after the primary reported the change.
@@ -216,7 +216,8 @@ class RedisCache(BaseCache):
         finally:
             self._forget(full_keys)
 
-    def clear(self) -> bool:
+    # Django's own Redis backend answers whether it flushed too; its stubs say None.
+    def clear(self) -> bool:  # type: ignore[override]
         try:
             return bool(self._redis.flushdb())
         finally:

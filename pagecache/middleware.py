@@ -12,7 +12,7 @@ import math
 import threading
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -37,6 +37,11 @@ EXEMPT_NAMESPACES = {"admin"}
 # Cookies that mean the reader is, or may be, someone in particular.
 PERSONAL_COOKIES = {"messages"}
 UNCACHEABLE_DIRECTIVES = {"private", "no-cache", "no-store"}
+
+Tags = tuple[str, ...]
+Generations = list[str | None]
+# A stored page: content, status, headers, etag, last_modified, expires, generations.
+Entry = dict[str, Any]
 
 
 def page_cache_exempt[View: Callable[..., Any]](view: View) -> View:
@@ -84,23 +89,33 @@ class PageCacheMiddleware:
                 return self._from_entry(request, entry)
             return self._render(request, key, tags, generations)
 
-    def _render(self, request, key, tags, generations):
+    def _render(
+        self,
+        request: HttpRequest,
+        key: str | None,
+        tags: Tags,
+        generations: Generations | None,
+    ) -> HttpResponseBase:
         response = self.get_response(request)
-        if not self._storable(request, response):
+        # A streaming response (not an HttpResponse) has no content to keep.
+        if not isinstance(response, HttpResponse) or not self._storable(request, response):
             return response
-        if generations is None:  # caching off, or the cache is unreachable
+        if key is None or generations is None:  # caching off, or the cache is unreachable
             return self._public(request, response, settings.PAGE_CACHE_SECONDS)
         return self._store(request, response, key, tags, generations)
 
-    def _lookup(self, key, tags):
+    def _lookup(self, key: str, tags: Tags) -> tuple[Entry | None, Generations | None]:
         """The stored page if still current, and the generations a fresh copy is stored under."""
         try:
             generation_keys = [generation_key(tag) for tag in tags]
             found = cache().get_many([key, *generation_keys])
             generations = [found.get(gk) for gk in generation_keys]
             entry = found.get(key)
-            current = entry is not None and entry["generations"] == generations
-            if current and entry["expires"] > time.time():
+            if (
+                entry is not None
+                and entry["generations"] == generations
+                and entry["expires"] > time.time()
+            ):
                 return entry, generations
             if not all(generations):
                 generations = current_generations(tags)
@@ -109,8 +124,8 @@ class PageCacheMiddleware:
             warn_unreachable(error)
             return None, None
 
-    def _storable(self, request, response):
-        if request.method != "GET" or response.status_code != 200 or response.streaming:
+    def _storable(self, request: HttpRequest, response: HttpResponse) -> bool:
+        if request.method != "GET" or response.status_code != 200:
             return False
         if response.cookies or getattr(request, "_csp_nonce", None):
             return False
@@ -123,7 +138,14 @@ class PageCacheMiddleware:
         user = getattr(request, "user", None)
         return not (user is not None and user.is_authenticated)
 
-    def _store(self, request, response, key, tags, generations):
+    def _store(
+        self,
+        request: HttpRequest,
+        response: HttpResponse,
+        key: str,
+        tags: Tags,
+        generations: Generations,
+    ) -> HttpResponseBase:
         now = time.time()
         lifetime = settings.PAGE_CACHE_SECONDS
         try:
@@ -151,7 +173,9 @@ class PageCacheMiddleware:
             return self._public(request, response, lifetime)
         return self._from_entry(request, entry, response)
 
-    def _from_entry(self, request, entry, response=None):
+    def _from_entry(
+        self, request: HttpRequest, entry: Entry, response: HttpResponseBase | None = None
+    ) -> HttpResponseBase:
         if response is None:
             response = HttpResponse(entry["content"], status=entry["status"])
             for name, value in entry["headers"]:
@@ -161,7 +185,9 @@ class PageCacheMiddleware:
         remaining = max(0, math.floor(entry["expires"] - time.time()))
         return self._public(request, response, remaining)
 
-    def _public(self, request, response, lifetime):
+    def _public(
+        self, request: HttpRequest, response: HttpResponseBase, lifetime: int
+    ) -> HttpResponseBase:
         """Cache-Control for browsers and a CDN, and a 304 if the reader's copy is current."""
         if response.status_code != 200 or "Cache-Control" in response:
             return response
@@ -170,21 +196,22 @@ class PageCacheMiddleware:
             f"s-maxage={min(settings.PAGE_CACHE_CDN_SECONDS, lifetime)}, "
             f"stale-while-revalidate={settings.PAGE_CACHE_STALE_SECONDS}"
         )
-        if "ETag" not in response and not response.streaming:
+        if "ETag" not in response and isinstance(response, HttpResponse):
             response["ETag"] = (
                 f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
             )
         conditional = request.META.keys() & {"HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE"}
-        if not conditional:
+        if not conditional or not isinstance(response, HttpResponse):
             return response
-        return get_conditional_response(
+        conditional_response = get_conditional_response(
             request,
             etag=response.get("ETag"),
             last_modified=_parse_date(response.get("Last-Modified")),
             response=response,
         )
+        return conditional_response or response
 
-    def _private(self, response):
+    def _private(self, response: HttpResponseBase) -> HttpResponseBase:
         if "Cache-Control" not in response:
             patch_cache_control(response, private=True, no_cache=True)
         return response
@@ -200,7 +227,7 @@ _render_locks_guard = threading.Lock()
 
 
 @contextlib.contextmanager
-def _render_lock(key):
+def _render_lock(key: str) -> Iterator[None]:
     """This process's lock for rendering one page, or nothing after RENDER_WAIT_SECONDS."""
     with _render_locks_guard:
         lock = _render_locks.get(key)
@@ -215,7 +242,7 @@ def _render_lock(key):
 
 
 @functools.lru_cache(maxsize=4096)
-def _tags_for_path(urlconf, path):
+def _tags_for_path(urlconf: str, path: str) -> Tags | None:
     """tags_for() a path, or None if it is never cached (remembered: URLs are fixed)."""
     try:
         match = resolve(path, urlconf)
@@ -230,5 +257,5 @@ def _tags_for_path(urlconf, path):
     return tags_for(match.view_name, match.kwargs)
 
 
-def _parse_date(value):
+def _parse_date(value: str | None) -> int | None:
     return parse_http_date_safe(value) if value else None

@@ -101,7 +101,7 @@ def invalidate_on_change(
 ) -> None:
     """Saving or deleting a ``model`` row retires the pages showing ``tags(row)`` (or all)."""
 
-    def refresh(sender, instance, **kwargs):
+    def refresh(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
         invalidate(*(tags(instance) if tags else [ALL]))
 
     uid = f"page-cache:{model._meta.label}"
