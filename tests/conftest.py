@@ -42,26 +42,20 @@ def media_in_tmp(settings, tmp_path):
     settings.PHOTO_ORIGINALS_ROOT = tmp_path / "originals"
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def empty_cache():
-    """A cache with nothing left over from other tests (it is shared by the whole process)."""
+    """Every test starts with an empty cache, or pages cached by one test would show in the next.
+
+    The cache (local memory, or Redis with REDIS_URL) is shared by the whole process.
+    """
     cache.clear()
-    yield cache
-    cache.clear()
+    return cache
 
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Test logins need no slow, brute-force-resistant hashing (seconds per user on 2 cores)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Every test starts with an empty cache, or pages cached by one test would show in the next."""
-    from django.core.cache import cache
-
-    cache.clear()
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from republication.copy import pixel_url
 from republication.counting import flush_counts, republishing_page
 from tests.factories import make_article, make_author, make_photo, make_section, make_wire_photo
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
+pytestmark = pytest.mark.django_db
 
 SITE = "http://127.0.0.1:8000"  # settings.SITE_URL's default, which the suite runs with
 PARTNER_PAGE = "https://partner.example/news/2026/harbour-talks/"
