@@ -13,6 +13,16 @@ from tests.factories import jpeg_bytes, make_author, restore_roles
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
+# Fixtures that open Chromium: a test using one is marked `browser` (pytest_collection_modifyitems).
+BROWSER_FIXTURES = {"browser", "new_page"}
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that drives Chromium is marked `browser`, so `-m "not browser"` leaves it out."""
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):

@@ -63,6 +63,7 @@ def test_if_empty_leaves_an_existing_newsroom_alone(settings):
     assert not Article.objects.filter(slug="port-talks-stall-fishing-rights").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_migrations_apply_to_an_empty_database_and_back():
     executor = MigrationExecutor(connection)

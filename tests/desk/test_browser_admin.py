@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from tests.factories import make_article
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def log_in(page, username):

@@ -9,7 +9,7 @@ from articles.models import Article
 from tests.factories import make_photo, make_section, restore_roles
 from tests.workflow_helpers import change_url, publishable_article
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "pw-for-tests-1"
 

@@ -185,6 +185,7 @@ def test_section_and_publisher_changes_refresh_every_page(client, story, publish
     assert "The Evening Wire" in html(client, url)
 
 
+@pytest.mark.slow  # waits for the scheduled story's time
 def test_listings_are_not_kept_past_the_next_scheduled_story(client, story, settings):
     settings.PAGE_CACHE_CDN_SECONDS = 3600
     make_article(headline="Embargoed result", publish_at=timezone.now() + timedelta(seconds=2))

@@ -12,7 +12,7 @@ from articles.models import ImageCredit
 from tests import photo_files
 from tests.factories import make_photo
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def serve_media(page):

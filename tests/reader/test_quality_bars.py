@@ -38,6 +38,7 @@ def demo_pages():
     }
 
 
+@pytest.mark.slow  # starts a Java virtual machine
 @pytest.mark.django_db
 def test_nu_html_checker_finds_no_errors(client, tmp_path):
     java = shutil.which("java")
@@ -74,7 +75,6 @@ AXE_RUN = """async () => {
 }"""
 
 
-@pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_axe_finds_no_serious_violations_in_light_and_dark_mode(new_page):
     assert AXE_JS.exists(), "axe-core is missing: run `make node_modules` (npm ci)"
@@ -93,7 +93,6 @@ def test_axe_finds_no_serious_violations_in_light_and_dark_mode(new_page):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_pages_fit_a_320_pixel_phone_and_make_no_third_party_requests(new_page, live_server):
     pages = demo_pages()

@@ -14,7 +14,6 @@ from django.contrib.auth.models import User
 from tests.factories import make_article, make_author, make_photo, make_section
 
 pytestmark = [
-    pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
     pytest.mark.urls("tests.site.security_urls"),
 ]
