@@ -1,12 +1,18 @@
 """Shared personas (reader, reporter, editor) and fixtures for the whole suite."""
 
+import io
 import os
+import shutil
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group, User
+from django.core import serializers
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import override_settings
 
 from articles.models import Publisher
 from tests.factories import jpeg_bytes, make_author, restore_roles
@@ -66,6 +72,55 @@ def empty_cache():
 def fast_password_hashing(settings):
     """Test logins need no slow, brute-force-resistant hashing (seconds per user on 2 cores)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# Rows that migrations make are in every test database already: never part of the demo's rows.
+MADE_BY_MIGRATIONS = {"contenttypes.contenttype", "auth.permission", "auth.group"}
+
+
+def all_rows():
+    for model in apps.get_models():
+        if model._meta.label_lower not in MADE_BY_MIGRATIONS:
+            yield from model._base_manager.order_by("pk")
+
+
+@pytest.fixture(scope="session")
+def demo_newsroom(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo newsroom, made once per session: its rows as JSON, and a folder with its files.
+
+    `load_demo` (with DEBUG off, as the suite runs) makes its pictures and renditions, which is
+    most of its time, in a temporary folder, inside a transaction that is then rolled back: the
+    test database is left as empty as it was.
+    """
+    folder = tmp_path_factory.mktemp("demo")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            DEBUG=False,
+            MEDIA_ROOT=folder / "media",
+            PHOTO_ORIGINALS_ROOT=folder / "originals",
+        ),
+        transaction.atomic(),
+    ):
+        call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
+        # Natural keys for content types (tags, revisions): a transactional test's flush makes
+        # them again under new ids.
+        rows = serializers.serialize("json", all_rows(), use_natural_foreign_keys=True)
+        transaction.set_rollback(True)
+    return rows, folder
+
+
+@pytest.fixture
+def demo(demo_newsroom, db, media_in_tmp, settings):
+    """The demo newsroom, as `load_demo` makes it, for tests that read it.
+
+    Restored from the session's copy into this test's database (rolled back or flushed after the
+    test, like any other row) and this test's media folders.
+    """
+    rows, folder = demo_newsroom
+    shutil.copytree(folder / "media", settings.MEDIA_ROOT, dirs_exist_ok=True)
+    shutil.copytree(folder / "originals", settings.PHOTO_ORIGINALS_ROOT, dirs_exist_ok=True)
+    connection.creation.deserialize_db_from_string(rows)
 
 
 @pytest.fixture
