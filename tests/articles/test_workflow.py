@@ -101,6 +101,12 @@ def test_return_and_withdraw_need_a_note(client, editor, reporter):
     assert article.status == "in_review"
     assert "needs a note" in messages_of(response)[0]
 
+    article = workflow.publish(article, editor, article.version)
+    response = client.post(transition_url(article, "withdraw"), {"version": article.version})
+    article.refresh_from_db()
+    assert article.status == "published"
+    assert "needs a note" in messages_of(response)[0]
+
 
 def test_the_article_page_shows_every_transition_with_its_note(client, editor, reporter):
     article = publishable_article(reporter.author)
@@ -213,9 +219,8 @@ def test_the_soft_lock_names_who_is_editing_and_since_when(client, editor, repor
     assert client.post(heartbeat).json() == {"notice": ""}
 
 
-def test_only_people_who_may_edit_hold_a_lock(client, reporter, editor):
-    article = publishable_article(editor_author := reporter.author)
-    del editor_author
+def test_only_people_who_may_edit_hold_a_lock(client, reporter):
+    article = publishable_article(reporter.author)
     other = staff_user("otto", "Reporter")
     client.force_login(other)
     assert client.get(change_url(article)).status_code == 200  # read-only view

@@ -26,8 +26,8 @@ def closed_port():
 def database_unreachable():
     """The database goes away: new connections are refused, as when its server is down.
 
-    The open connection is set aside (an in-memory SQLite test database lives only as long as
-    it does) and the settings point at a closed port, or at a file that cannot be opened.
+    The open connection is set aside, to be given back afterwards, and the settings point at a
+    closed port, or at a file that cannot be opened.
     """
     saved_settings = dict(connection.settings_dict)
     saved_connection = connection.connection
@@ -71,10 +71,6 @@ def test_database_down_gives_readers_a_503_page_in_the_site_design(reader, publi
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    not hasattr(django_settings, "PAGE_CACHE"),
-    reason="The page cache is issue 7's; this runs once it is merged.",
-)
 def test_pages_already_cached_are_served_while_the_database_is_down(reader, publisher, settings):
     settings.PAGE_CACHE = True
     article = make_article(headline="Cached through the outage")
