@@ -4,7 +4,6 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -16,6 +15,7 @@ from tests.factories import make_author, make_photo
 from tests.workflow_helpers import (
     change_form_data,
     change_url,
+    messages_of,
     publishable_article,
     staff_user,
     transition_url,
@@ -24,23 +24,23 @@ from tests.workflow_helpers import (
 pytestmark = pytest.mark.django_db
 
 
-def messages_of(response):
-    return [str(message) for message in get_messages(response.wsgi_request)]
+def in_review(reporter, **fields):
+    """A publishable story by `reporter`, submitted for review."""
+    article = publishable_article(reporter.author, **fields)
+    return workflow.submit(article, reporter, article.version)
 
 
 def test_missing_publishing_requirements_are_listed_on_the_form_and_block_publishing(
     client, editor, reporter
 ):
     photo = make_photo(alt_text="", agency="", photographer="")
-    article = publishable_article(reporter.author, lead_photo=photo, section=None, body="")
-    workflow.submit(article, reporter, article.version)
+    article = in_review(reporter, lead_photo=photo, section=None, body="")
     client.force_login(editor)
 
     page = client.get(change_url(article)).content.decode()
     for missing in ["a body", "a section", "alt text for the lead photo", "a credit for the lead"]:
         assert missing in page
 
-    article.refresh_from_db()
     response = client.post(transition_url(article, "publish"), {"version": article.version})
     article.refresh_from_db()
     assert article.status == "in_review"
@@ -53,9 +53,7 @@ def test_scheduling_is_in_the_newsrooms_time_zone_and_needs_no_worker(
     client, editor, reporter, settings
 ):
     settings.TIME_ZONE = "Europe/Oslo"
-    article = publishable_article(reporter.author)
-    workflow.submit(article, reporter, article.version)
-    article.refresh_from_db()
+    article = in_review(reporter)
     client.force_login(editor)
     next_year = timezone.now().year + 1
     response = client.post(
@@ -78,9 +76,7 @@ def test_scheduling_is_in_the_newsrooms_time_zone_and_needs_no_worker(
 
 
 def test_scheduling_in_the_past_is_refused(client, editor, reporter):
-    article = publishable_article(reporter.author)
-    workflow.submit(article, reporter, article.version)
-    article.refresh_from_db()
+    article = in_review(reporter)
     client.force_login(editor)
     response = client.post(
         transition_url(article, "schedule"),
@@ -92,9 +88,7 @@ def test_scheduling_in_the_past_is_refused(client, editor, reporter):
 
 
 def test_return_and_withdraw_need_a_note(client, editor, reporter):
-    article = publishable_article(reporter.author)
-    workflow.submit(article, reporter, article.version)
-    article.refresh_from_db()
+    article = in_review(reporter)
     client.force_login(editor)
     response = client.post(transition_url(article, "return"), {"version": article.version})
     article.refresh_from_db()
@@ -185,9 +179,7 @@ def test_a_stale_save_is_refused_and_the_second_editors_text_is_kept(client, edi
 
 
 def test_transitions_check_the_version_too(client, editor, reporter):
-    article = publishable_article(reporter.author)
-    workflow.submit(article, reporter, article.version)
-    article.refresh_from_db()
+    article = in_review(reporter)
     stale = article.version
     client.force_login(editor)
     client.post(change_url(article), change_form_data(article, dek="A new standfirst."))

@@ -1,6 +1,5 @@
 """Whole-page caching: anonymous readers get cached pages that are never stale or personal."""
 
-import socket
 import threading
 import time
 from datetime import timedelta
@@ -19,6 +18,7 @@ from articles.models import Article, Byline, Correction
 from pagecache.tags import generation_key
 from reader.pages import LISTINGS
 from tests.factories import make_article, make_author, make_photo, make_section
+from tests.network import closed_port
 
 pytestmark = pytest.mark.django_db
 
@@ -238,13 +238,6 @@ def test_pages_survive_losing_a_cache_entry(client, story):
     assert "Harbour talks stall" in html(client, FRONT)  # still the cached page
     cache.delete(generation_key(LISTINGS))  # evicted
     assert "Harbour talks resume" in html(client, FRONT)
-
-
-def closed_port():
-    """A local port nothing listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_unreachable_redis_serves_pages_from_the_database(client, story, settings, editor):

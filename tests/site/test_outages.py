@@ -1,6 +1,5 @@
 """Outages: the database down, media storage failing, a save failing half-way."""
 
-import socket
 from contextlib import contextmanager
 
 import pytest
@@ -13,13 +12,7 @@ from django.test import Client
 from articles.models import Article, ImageCredit, Section
 from tests.admin_forms import admin_form
 from tests.factories import jpeg_bytes, make_article, make_author, make_photo, make_section
-
-
-def closed_port():
-    """A local port nothing listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.network import closed_port
 
 
 @contextmanager
