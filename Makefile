@@ -68,6 +68,13 @@ test: lint $(BIN)/.installed-dev node_modules/.installed
 	DEBUG=false SECRET_KEY=tests-only-not-a-secret SECURE_SSL_REDIRECT=false \
 		$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The inner loop: no lint, no browser, not the slowest tests (pyproject.toml's markers), on SQLite
+# with the cache in memory whatever the environment says. `make test` before pushing.
+.PHONY: test-fast
+test-fast: $(BIN)/.installed
+	env -u DATABASE_URL -u REDIS_URL DEBUG=false SECRET_KEY=tests-only-not-a-secret \
+		SECURE_SSL_REDIRECT=false $(BIN)/python -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
+
 # The benchmark (bench/run.py): needs PostgreSQL on 127.0.0.1 (BENCH_DATABASE_URL) and, for the
 # cache, Redis (BENCH_REDIS_URL); installs wrk from Debian if it is missing. BENCH_ARGS="--help".
 bench: $(BIN)/.installed

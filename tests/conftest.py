@@ -1,17 +1,33 @@
 """Shared personas (reader, reporter, editor) and fixtures for the whole suite."""
 
+import io
 import os
+import shutil
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group, User
+from django.core import serializers
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import override_settings
 
 from articles.models import Publisher
 from tests.factories import jpeg_bytes, make_author, restore_roles
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+# Fixtures that open Chromium: a test using one is marked `browser` (pytest_collection_modifyitems).
+BROWSER_FIXTURES = {"browser", "new_page"}
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that drives Chromium is marked `browser`, so `-m "not browser"` leaves it out."""
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
@@ -42,12 +58,14 @@ def media_in_tmp(settings, tmp_path):
     settings.PHOTO_ORIGINALS_ROOT = tmp_path / "originals"
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def empty_cache():
-    """A cache with nothing left over from other tests (it is shared by the whole process)."""
+    """Every test starts with an empty cache, or pages cached by one test would show in the next.
+
+    The cache (local memory, or Redis with REDIS_URL) is shared by the whole process.
+    """
     cache.clear()
-    yield cache
-    cache.clear()
+    return cache
 
 
 @pytest.fixture(autouse=True)
@@ -56,12 +74,53 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Every test starts with an empty cache, or pages cached by one test would show in the next."""
-    from django.core.cache import cache
+# Rows that migrations make are in every test database already: never part of the demo's rows.
+MADE_BY_MIGRATIONS = {"contenttypes.contenttype", "auth.permission", "auth.group"}
 
-    cache.clear()
+
+def all_rows():
+    for model in apps.get_models():
+        if model._meta.label_lower not in MADE_BY_MIGRATIONS:
+            yield from model._base_manager.order_by("pk")
+
+
+@pytest.fixture(scope="session")
+def demo_newsroom(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo newsroom, made once per session: its rows as JSON, and a folder with its files.
+
+    `load_demo` (with DEBUG off, as the suite runs) makes its pictures and renditions, which is
+    most of its time, in a temporary folder, inside a transaction that is then rolled back: the
+    test database is left as empty as it was.
+    """
+    folder = tmp_path_factory.mktemp("demo")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            DEBUG=False,
+            MEDIA_ROOT=folder / "media",
+            PHOTO_ORIGINALS_ROOT=folder / "originals",
+        ),
+        transaction.atomic(),
+    ):
+        call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
+        # Natural keys for content types (tags, revisions): a transactional test's flush makes
+        # them again under new ids.
+        rows = serializers.serialize("json", all_rows(), use_natural_foreign_keys=True)
+        transaction.set_rollback(True)
+    return rows, folder
+
+
+@pytest.fixture
+def demo(demo_newsroom, db, media_in_tmp, settings):
+    """The demo newsroom, as `load_demo` makes it, for tests that read it.
+
+    Restored from the session's copy into this test's database (rolled back or flushed after the
+    test, like any other row) and this test's media folders.
+    """
+    rows, folder = demo_newsroom
+    shutil.copytree(folder / "media", settings.MEDIA_ROOT, dirs_exist_ok=True)
+    shutil.copytree(folder / "originals", settings.PHOTO_ORIGINALS_ROOT, dirs_exist_ok=True)
+    connection.creation.deserialize_db_from_string(rows)
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
-"""Helpers for the workflow tests: a publishable story and the admin's change-form data."""
+"""Helpers for the workflow tests: a publishable story, the change-form data, the messages."""
 
 import reversion
 from django.contrib.auth.models import Group, User
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from tests.factories import make_article, make_photo
@@ -32,6 +33,11 @@ def change_url(article):
 
 def transition_url(article, name):
     return reverse("admin:articles_article_transition", args=[article.pk, name])
+
+
+def messages_of(response):
+    """The messages the admin gave the user with this response, as text."""
+    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def change_form_data(article, loaded_version=None, **changes):

@@ -22,8 +22,8 @@ def load(settings, debug):
     call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
 
 
-def test_load_demo_builds_a_whole_newsroom(settings):
-    load(settings, debug=False)
+def test_load_demo_builds_a_whole_newsroom(demo):
+    """The session's demo (tests/conftest.py) is what load_demo makes with DEBUG off."""
     assert Article.objects.published().count() >= 12
     assert Section.objects.filter(articles__in=Article.objects.published()).distinct().count() >= 3
     assert (
@@ -41,14 +41,14 @@ def test_load_demo_builds_a_whole_newsroom(settings):
     assert not User.objects.exists()  # no logins without DEBUG
 
 
-def test_load_demo_twice_changes_nothing(settings):
-    load(settings, debug=True)
+def test_load_demo_twice_changes_nothing(demo, settings):
+    load(settings, debug=True)  # over the demo: adds the logins
     counts = [m.objects.count() for m in (Article, Author, ImageCredit, Section, User)]
     load(settings, debug=True)
     assert [m.objects.count() for m in (Article, Author, ImageCredit, Section, User)] == counts
 
 
-def test_demo_logins_are_printed_only_with_debug(settings, capsys):
+def test_demo_logins_are_printed_only_with_debug(demo, settings, capsys):
     settings.DEBUG = True
     call_command("load_demo")
     assert "reporter / reporter-demo-2026" in capsys.readouterr().out
@@ -59,13 +59,19 @@ def test_demo_logins_are_printed_only_with_debug(settings, capsys):
     assert "reporter-demo-2026" not in capsys.readouterr().out
 
 
-def test_if_empty_leaves_an_existing_newsroom_alone(settings):
-    load(settings, debug=False)
+def test_if_empty_leaves_an_existing_newsroom_alone(demo):
     Article.objects.filter(slug="port-talks-stall-fishing-rights").delete()
     call_command("load_demo", "--if-empty", stdout=io.StringIO())
     assert not Article.objects.filter(slug="port-talks-stall-fishing-rights").exists()
 
 
+def test_the_tests_that_follow_the_demo_start_from_an_empty_database():
+    """The demo's tests above leave nothing behind: their rows are rolled back."""
+    for model in (Article, Author, ImageCredit, Section, Publisher, User):
+        assert not model.objects.exists(), model
+
+
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_migrations_apply_to_an_empty_database_and_back():
     executor = MigrationExecutor(connection)

@@ -50,9 +50,14 @@ def test_every_save_is_a_revision_and_two_can_be_compared(client, editor, report
 
 def test_comparing_needs_two_revisions_of_this_article(client, editor, reporter):
     article = edited_twice(client, editor, reporter)
+    newer, older = Version.objects.get_for_object(article)
+    elsewhere = Version.objects.get_for_object(publishable_article(reporter.author)).get()
     url = reverse("admin:articles_article_compare", args=[article.pk])
-    response = client.get(url, {"older": "x", "newer": "1"})
-    assert response.status_code == 302
+    history = reverse("admin:articles_article_history", args=[article.pk])
+    for chosen in [("x", "1"), (older.pk, older.pk), (elsewhere.pk, newer.pk)]:
+        response = client.get(url, dict(zip(["older", "newer"], chosen, strict=True)))
+        assert (response.status_code, response["Location"]) == (302, history), chosen
+    assert client.get(url, {"older": older.pk, "newer": newer.pk}).status_code == 200
 
 
 def test_restoring_a_revision_brings_back_the_text_but_not_the_old_state(client, editor, reporter):

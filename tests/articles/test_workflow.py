@@ -4,7 +4,6 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -18,6 +17,7 @@ from tests.tasks import committed, run_queued_tasks
 from tests.workflow_helpers import (
     change_form_data,
     change_url,
+    messages_of,
     publishable_article,
     staff_user,
     transition_url,
@@ -26,23 +26,23 @@ from tests.workflow_helpers import (
 pytestmark = pytest.mark.django_db
 
 
-def messages_of(response):
-    return [str(message) for message in get_messages(response.wsgi_request)]
+def in_review(reporter, **fields):
+    """A publishable story by `reporter`, submitted for review."""
+    article = publishable_article(reporter.author, **fields)
+    return workflow.submit(article, reporter, article.version)
 
 
 def test_missing_publishing_requirements_are_listed_on_the_form_and_block_publishing(
     client, editor, reporter
 ):
     photo = make_photo(alt_text="", agency="", photographer="")
-    article = publishable_article(reporter.author, lead_photo=photo, section=None, body="")
-    workflow.submit(article, reporter, article.version)
+    article = in_review(reporter, lead_photo=photo, section=None, body="")
     client.force_login(editor)
 
     page = client.get(change_url(article)).content.decode()
     for missing in ["a body", "a section", "alt text for the lead photo", "a credit for the lead"]:
         assert missing in page
 
-    article.refresh_from_db()
     response = client.post(transition_url(article, "publish"), {"version": article.version})
     article.refresh_from_db()
     assert article.status == "in_review"
@@ -112,9 +112,7 @@ def test_scheduling_is_in_the_newsrooms_time_zone_and_needs_no_worker(
     client, editor, reporter, settings
 ):
     settings.TIME_ZONE = "Europe/Oslo"
-    article = publishable_article(reporter.author)
-    workflow.submit(article, reporter, article.version)
-    article.refresh_from_db()
+    article = in_review(reporter)
     client.force_login(editor)
     next_year = timezone.now().year + 1
     response = client.post(
@@ -137,9 +135,7 @@ def test_scheduling_is_in_the_newsrooms_time_zone_and_needs_no_worker(
 
 
 def test_scheduling_in_the_past_is_refused(client, editor, reporter):
-    article = publishable_article(reporter.author)
-    workflow.submit(article, reporter, article.version)
-    article.refresh_from_db()
+    article = in_review(reporter)
     client.force_login(editor)
     response = client.post(
         transition_url(article, "schedule"),
@@ -151,13 +147,17 @@ def test_scheduling_in_the_past_is_refused(client, editor, reporter):
 
 
 def test_return_and_withdraw_need_a_note(client, editor, reporter):
-    article = publishable_article(reporter.author)
-    workflow.submit(article, reporter, article.version)
-    article.refresh_from_db()
+    article = in_review(reporter)
     client.force_login(editor)
     response = client.post(transition_url(article, "return"), {"version": article.version})
     article.refresh_from_db()
     assert article.status == "in_review"
+    assert "needs a note" in messages_of(response)[0]
+
+    article = workflow.publish(article, editor, article.version)
+    response = client.post(transition_url(article, "withdraw"), {"version": article.version})
+    article.refresh_from_db()
+    assert article.status == "published"
     assert "needs a note" in messages_of(response)[0]
 
 
@@ -238,9 +238,7 @@ def test_a_stale_save_is_refused_and_the_second_editors_text_is_kept(client, edi
 
 
 def test_transitions_check_the_version_too(client, editor, reporter):
-    article = publishable_article(reporter.author)
-    workflow.submit(article, reporter, article.version)
-    article.refresh_from_db()
+    article = in_review(reporter)
     stale = article.version
     client.force_login(editor)
     client.post(change_url(article), change_form_data(article, dek="A new standfirst."))
@@ -272,9 +270,8 @@ def test_the_soft_lock_names_who_is_editing_and_since_when(client, editor, repor
     assert client.post(heartbeat).json() == {"notice": ""}
 
 
-def test_only_people_who_may_edit_hold_a_lock(client, reporter, editor):
-    article = publishable_article(editor_author := reporter.author)
-    del editor_author
+def test_only_people_who_may_edit_hold_a_lock(client, reporter):
+    article = publishable_article(reporter.author)
     other = staff_user("otto", "Reporter")
     client.force_login(other)
     assert client.get(change_url(article)).status_code == 200  # read-only view

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,6 +10,7 @@ from articles.models import Article, ArticleTransition
 from tests.workflow_helpers import (
     change_form_data,
     change_url,
+    messages_of,
     publishable_article,
     staff_user,
     transition_url,
@@ -92,7 +92,7 @@ def test_transition_matrix(client, people, role, transition, state):
     )
 
     assert response.status_code == 302  # back to the article, with a message, never a 500
-    messages = [str(message) for message in get_messages(response.wsgi_request)]
+    messages = messages_of(response)
     article.refresh_from_db()
     allowed = transition in ROLE_MAY[role] and state in SOURCES[transition]
     if allowed:

@@ -3,17 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from tests.browser_helpers import log_in
 from tests.factories import make_article
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, username):
-    page.goto(reverse("admin:login"))
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("pw-for-tests-1")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/")
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_tag_field_suggests_existing_tags(new_page, editor, publisher):

@@ -6,26 +6,11 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article
-from tests.factories import make_photo, make_section, restore_roles
+from tests.browser_helpers import log_in
+from tests.factories import make_photo, make_section
 from tests.workflow_helpers import change_url, publishable_article
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "pw-for-tests-1"
-
-
-@pytest.fixture(autouse=True)
-def roles(transactional_db):
-    """The Reporter and Editor groups, made again after the previous test's flush."""
-    restore_roles()
-
-
-def log_in(page, username):
-    page.goto("/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    expect(page.locator("#desk, #content-main").first).to_be_visible()
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def choose(page, field, text):

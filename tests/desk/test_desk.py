@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from articles import workflow
 from articles.models import ArticleTransition
-from tests.factories import make_article
+from tests.factories import make_article, make_author
 from tests.workflow_helpers import change_url, publishable_article
 
 pytestmark = pytest.mark.django_db
@@ -19,8 +19,7 @@ def test_a_reporter_sees_their_drafts_and_what_came_back_with_the_note(client, r
     returned = publishable_article(reporter.author, headline="Sent back")
     returned = workflow.submit(returned, reporter, returned.version)
     workflow.return_to_author(returned, editor, returned.version, "Call the council first.")
-    publishable_article(editor_author := make_article().bylines.get().author, headline="Not mine")
-    del editor_author
+    publishable_article(make_author(), headline="Not mine")
 
     client.force_login(reporter)
     page = client.get(reverse("admin:index")).content.decode()

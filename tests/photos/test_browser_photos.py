@@ -5,15 +5,15 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.urls import reverse
 
 from articles.models import ImageCredit
 from tests import photo_files
+from tests.browser_helpers import log_in
 from tests.factories import make_photo
 from tests.tasks import run_queued_tasks
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def serve_media(page):
@@ -27,16 +27,12 @@ def serve_media(page):
     page.route(f"**{settings.MEDIA_URL}**", fulfil)
 
 
-def test_clicking_the_photo_sets_the_focal_point_and_moves_the_crops(new_page):
-    User.objects.create_superuser("sue", "sue@example.org", "pw-for-tests-1")
+def test_clicking_the_photo_sets_the_focal_point_and_moves_the_crops(new_page, superuser):
     photo = make_photo()
     old_square = photo.crops()[2]["url"]
     page = new_page()
     serve_media(page)
-    page.goto(reverse("admin:login"))
-    page.fill("#id_username", "sue")
-    page.fill("#id_password", "pw-for-tests-1")
-    page.click("input[type=submit]")
+    log_in(page, "sue")
     page.goto(reverse("admin:articles_imagecredit_change", args=[photo.pk]))
 
     image = page.locator("[data-focal-picker] img")

@@ -556,9 +556,7 @@ def test_the_photo_model_is_found_by_setting(settings):
         get_photo_model()
 
 
-def test_demo_photos_have_renditions_and_credits_read_from_iptc(settings):
-    settings.DEBUG = False
-    call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
+def test_demo_photos_have_renditions_and_credits_read_from_iptc(demo):
     glacier = ImageCredit.objects.get(reference_id="GLX-88213")
     assert glacier.photographer == "Inés Varga"  # written into the demo JPEG as IPTC IIM
     assert glacier.credit_line == "POLAR IMAGES/Inés Varga/Sorbrae Field Station/Pool"

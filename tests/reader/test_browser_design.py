@@ -5,7 +5,7 @@ import pytest
 
 from tests.factories import make_article, make_photo
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 LAYOUT_SHIFT = """() => new Promise((resolve) => {
   let total = 0;

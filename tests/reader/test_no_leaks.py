@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from articles.models import Article, ImageCredit
+from articles.models import Article, ImageCredit, PreviewLink
 from tests.factories import jpeg_bytes, make_article, make_author, make_photo, make_section
 
 pytestmark = pytest.mark.django_db
@@ -80,18 +80,13 @@ def make_secret_article(state, section, author):
 
 
 def make_dead_preview_links(section, author):
-    """A draft with an expired and a revoked shareable preview link (the workflow's, issue 3)."""
-    from articles import models
-
-    preview_link = getattr(models, "PreviewLink", None)
-    if preview_link is None:  # not merged yet
-        return Secrets()
+    """A draft with an expired and a revoked shareable preview link."""
     secrets = make_secret_article("previewed", section, author)
     article = Article.objects.get(slug="xyzzypreviewedslug")
-    expired = preview_link.objects.create(
+    expired = PreviewLink.objects.create(
         article=article, expires_at=timezone.now() - timedelta(minutes=1)
     )
-    revoked = preview_link.objects.create(
+    revoked = PreviewLink.objects.create(
         article=article,
         expires_at=timezone.now() + timedelta(days=1),
         revoked_at=timezone.now(),
@@ -258,6 +253,7 @@ def test_no_unpublished_story_leaks_anywhere_on_the_public_site(client, site_wit
     assert visited["/author/saga-lund/"] == 200 and visited["/tag/shared/"] == 200
     assert all(visited[article.get_absolute_url()] == 200 for article in public)
     assert secrets.urls <= visited.keys()  # dead preview links: visited, and revealed nothing
+    assert {visited[url] for url in secrets.urls} == {404}
     for slug in secrets.slugs:
         assert visited[f"/articles/{slug}/"] == 404
         assert visited[f"/articles/{slug}/republish/"] == 404

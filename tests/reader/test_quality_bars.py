@@ -1,14 +1,12 @@
 """Quality bars on the demo newsroom's pages: the Nu HTML Checker finds no error, and axe-core
 finds no serious or critical accessibility violation, in light and in dark mode."""
 
-import io
 import json
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from taggit.models import Tag
 
@@ -19,9 +17,9 @@ VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
-def demo_pages():
+@pytest.fixture
+def demo_pages(demo):
     """The front, article, section, author, tag and search pages of the demo site (and a 404)."""
-    call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
     article = Article.objects.published().filter(lead_photo__isnull=False).first()
     section = Section.objects.filter(articles__in=Article.objects.published()).first()
     author = Author.objects.filter(articles__in=Article.objects.published()).first()
@@ -38,12 +36,13 @@ def demo_pages():
     }
 
 
+@pytest.mark.slow  # starts a Java virtual machine
 @pytest.mark.django_db
-def test_nu_html_checker_finds_no_errors(client, tmp_path):
+def test_nu_html_checker_finds_no_errors(client, tmp_path, demo_pages):
     java = shutil.which("java")
     assert java, "Java is needed for the Nu HTML Checker: apt-get install default-jre-headless"
     files = []
-    for name, url in demo_pages().items():
+    for name, url in demo_pages.items():
         response = client.get(url)
         assert response.status_code in (200, 404), url
         path = tmp_path / f"{name}.html"
@@ -74,16 +73,14 @@ AXE_RUN = """async () => {
 }"""
 
 
-@pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_axe_finds_no_serious_violations_in_light_and_dark_mode(new_page):
-    assert AXE_JS.exists(), "axe-core is missing: run `make node_modules` (npm ci)"
-    pages = demo_pages()
+def test_axe_finds_no_serious_violations_in_light_and_dark_mode(new_page, demo_pages):
+    assert AXE_JS.exists(), "axe-core is missing: run `make node_modules/.installed` (npm ci)"
     problems = []
     for scheme in ("light", "dark"):
-        # axe is injected by the test, not the site: bypass_csp lets it run under issue 8's CSP.
+        # axe is injected by the test, not the site: bypass_csp lets it run under the site's CSP.
         page = new_page(color_scheme=scheme, bypass_csp=True)
-        for name, url in pages.items():
+        for name, url in demo_pages.items():
             page.goto(url)
             dark = page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
             assert dark == (scheme == "dark")
@@ -93,10 +90,10 @@ def test_axe_finds_no_serious_violations_in_light_and_dark_mode(new_page):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_pages_fit_a_320_pixel_phone_and_make_no_third_party_requests(new_page, live_server):
-    pages = demo_pages()
+def test_pages_fit_a_320_pixel_phone_and_make_no_third_party_requests(
+    new_page, live_server, demo_pages
+):
     page = new_page(viewport={"width": 320, "height": 640})
     foreign = []
     page.on(
@@ -105,7 +102,7 @@ def test_pages_fit_a_320_pixel_phone_and_make_no_third_party_requests(new_page, 
             foreign.append(request.url) if not request.url.startswith(live_server.url) else None
         ),
     )
-    for name, url in pages.items():
+    for name, url in demo_pages.items():
         page.goto(url)
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"

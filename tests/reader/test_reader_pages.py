@@ -231,8 +231,9 @@ urlpatterns = [*site_urlpatterns, path("boom/", boom)]
 
 
 @override_settings(ROOT_URLCONF="tests.reader.test_reader_pages")
-def test_500_page_is_in_the_site_design_and_needs_no_database(publisher):
-    response = Client(raise_request_exception=False).get("/boom/")
+def test_500_page_is_in_the_site_design_and_needs_no_database(publisher, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = Client(raise_request_exception=False).get("/boom/")
     assert response.status_code == 500
     html = response.content.decode()
     assert "Something went wrong" in html

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from articles.models import Article, ImageCredit
+from articles.models import Article
 from reader.structured_data import schema_images
 from tests.factories import make_article, make_author, make_photo, make_section
 
@@ -120,25 +120,17 @@ def test_story_without_photo_gets_a_plain_card(client, publisher):
     assert "image" not in data
 
 
-def test_json_ld_offers_every_rendition_once_photos_have_crops(client, story, monkeypatch):
-    # Photo renditions (issue 4) add ImageCredit.crops(); structured data takes them as they come.
-    def crops(photo):
-        return [
-            {"ratio": "16:9", "url": "/media/r/a-16x9.jpg", "width": 1200, "height": 675},
-            {"ratio": "4:3", "url": "/media/r/a-4x3.jpg", "width": 1200, "height": 900},
-            {"ratio": "1:1", "url": "/media/r/a-1x1.jpg", "width": 1200, "height": 1200},
-        ]
-
-    monkeypatch.setattr(ImageCredit, "crops", crops, raising=False)
+def test_json_ld_offers_each_crop_of_the_photo_with_its_credit(client, story):
+    crops = story.lead_photo.crops()
+    assert [crop["ratio"] for crop in crops] == ["16:9", "4:3", "1:1"]
     html = client.get(story.get_absolute_url()).content.decode()
     (data,) = json_ld(html)
-    assert [image["url"] for image in data["image"]] == [
-        f"{settings.SITE_URL}/media/r/a-16x9.jpg",
-        f"{settings.SITE_URL}/media/r/a-4x3.jpg",
-        f"{settings.SITE_URL}/media/r/a-1x1.jpg",
+    assert [(image["url"], image["width"], image["height"]) for image in data["image"]] == [
+        (f"{settings.SITE_URL}{crop['url']}", crop["width"], crop["height"]) for crop in crops
     ]
     assert all(image["creditText"] == "REUTERS/Alexei Druzhinin" for image in data["image"])
-    assert f'<meta property="og:image" content="{settings.SITE_URL}/media/r/a-16x9.jpg">' in html
+    first = f"{settings.SITE_URL}{crops[0]['url']}"
+    assert f'<meta property="og:image" content="{first}">' in html
 
 
 def test_listing_pages_have_canonical_links_and_author_pages_a_profile(client, story, settings):

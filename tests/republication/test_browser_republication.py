@@ -10,11 +10,7 @@ from articles.models import RepublicationView
 from republication.counting import flush_counts
 from tests.factories import make_article, make_author, make_photo
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("empty_cache"),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

@@ -9,12 +9,11 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from django.contrib.auth.models import User
 
+from tests.browser_helpers import log_in
 from tests.factories import make_article, make_author, make_photo, make_section
 
 pytestmark = [
-    pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
     pytest.mark.urls("tests.site.security_urls"),
 ]
@@ -140,25 +139,17 @@ def test_public_pages_break_no_csp_rule(new_page, newsroom_content):
 
 def test_admin_pages_break_no_csp_rule(new_page, newsroom_content, superuser):
     watcher = CspWatcher(new_page())
-    watcher.visit("/admin/login/")
-    watcher.page.fill("#id_username", "sue")
-    watcher.page.fill("#id_password", "pw-for-tests-1")
-    watcher.page.click("input[type=submit]")
-    watcher.page.wait_for_url("**/admin/")
+    log_in(watcher.page, "sue", visit=watcher.visit)
     visited = watcher.crawl_admin()
     assert "/admin/articles/article/add/" in visited
     assert any(re.fullmatch(r"/admin/articles/article/\d+/change/", url) for url in visited)
     assert not watcher.problems, "\n".join(watcher.problems)
 
 
-def test_rich_text_editor_works_under_the_csp(new_page, publisher):
-    User.objects.create_superuser("sue", "sue@example.org", "pw-for-tests-1")
+def test_rich_text_editor_works_under_the_csp(new_page, publisher, superuser):
     page = new_page()
     watcher = CspWatcher(page)
-    watcher.visit("/admin/login/?next=/editor-admin/")
-    page.fill("#id_username", "sue")
-    page.fill("#id_password", "pw-for-tests-1")
-    page.click("input[type=submit]")
+    log_in(page, "sue", "/editor-admin/", visit=watcher.visit)
     watcher.visit("/editor-admin/articles/article/add/")
     editable = page.locator(".prose-editor [contenteditable=true]")
     editable.click()

@@ -23,11 +23,6 @@ from tests.factories import jpeg_bytes, make_author, make_section
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 PAYLOADS = {
     "script": '<script>alert("xss-1")</script>',
     "event-handler": '"><img src=x onerror=alert(2)>',

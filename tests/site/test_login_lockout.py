@@ -9,12 +9,6 @@ pytestmark = pytest.mark.django_db
 LOGIN = "/admin/login/?next=/admin/"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Dozens of logins per test: a fast hasher keeps them quick (the lockout is the same)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def log_in(client, password, address="203.0.113.7", username="sue"):
     return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address)
 

@@ -1,6 +1,5 @@
 """Outages: the database down, media storage failing, a save failing half-way."""
 
-import socket
 from contextlib import contextmanager
 
 import pytest
@@ -13,21 +12,15 @@ from django.test import Client
 from articles.models import Article, ImageCredit, Section
 from tests.admin_forms import admin_form
 from tests.factories import jpeg_bytes, make_article, make_author, make_photo, make_section
-
-
-def closed_port():
-    """A local port nothing listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.network import closed_port
 
 
 @contextmanager
 def database_unreachable():
     """The database goes away: new connections are refused, as when its server is down.
 
-    The open connection is set aside (an in-memory SQLite test database lives only as long as
-    it does) and the settings point at a closed port, or at a file that cannot be opened.
+    The open connection is set aside, to be given back afterwards, and the settings point at a
+    closed port, or at a file that cannot be opened.
     """
     saved_settings = dict(connection.settings_dict)
     saved_connection = connection.connection
@@ -71,10 +64,6 @@ def test_database_down_gives_readers_a_503_page_in_the_site_design(reader, publi
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    not hasattr(django_settings, "PAGE_CACHE"),
-    reason="The page cache is issue 7's; this runs once it is merged.",
-)
 def test_pages_already_cached_are_served_while_the_database_is_down(reader, publisher, settings):
     settings.PAGE_CACHE = True
     article = make_article(headline="Cached through the outage")
