@@ -71,7 +71,7 @@ test: lint $(BIN)/.installed-dev node_modules/.installed
 # The inner loop: no lint, no browser, not the slowest tests (pyproject.toml's markers), on SQLite
 # with the cache in memory whatever the environment says. `make test` before pushing.
 .PHONY: test-fast
-test-fast: $(BIN)/.installed
+test-fast: $(BIN)/.installed-dev
 	env -u DATABASE_URL -u REDIS_URL DEBUG=false SECRET_KEY=tests-only-not-a-secret \
 		SECURE_SSL_REDIRECT=false $(BIN)/python -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
 

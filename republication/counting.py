@@ -27,7 +27,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import router, transaction
 from django.utils import timezone
 
-from articles.models import RepublicationView
+from articles.models import Article, RepublicationView
 
 KEY_PREFIX = "republication"
 # A flush waits this long for its lock holder before giving up (seconds).
@@ -222,8 +222,6 @@ def flush_counts() -> int:
 
 
 def _write_counts(totals):
-    from articles.models import Article
-
     # From the primary database: a read replica may not have a story published moments ago.
     articles = Article.objects.db_manager(router.db_for_write(Article))
     known_articles = set(
