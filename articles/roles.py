@@ -1,4 +1,4 @@
-"""The Reporter and Editor groups and the model permissions of each (README, "Roles").
+"""The Reporter and Editor groups and the model permissions of each (docs/architecture.md, "Roles").
 
 Model permissions say what a role may touch at all; the object-level rules (a reporter changes
 only their own drafts, only editors publish) are enforced on top of them by articles/workflow.py

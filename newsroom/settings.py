@@ -382,5 +382,5 @@ if DATABASE_REPLICA_URL:
     DATABASE_ROUTERS = ["newsroom.db_routers.ReplicaRouter"]
     MIDDLEWARE.insert(0, "newsroom.db_routers.PrimaryForStaffMiddleware")
 
-# The benchmark serves its hello-world view through bench/urls.py (see bench/README).
+# The benchmark serves its hello-world view through bench/urls.py (docs/operations.md, "Benchmark").
 ROOT_URLCONF = env_str("ROOT_URLCONF", ROOT_URLCONF)
