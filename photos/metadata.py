@@ -6,7 +6,8 @@ Unicode by definition, so it is read first and IIM fills what it lacks.
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO
+from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree
 from PIL import Image
@@ -76,7 +77,7 @@ def parse_iim(data: bytes) -> dict[tuple[int, int], list[bytes]]:
     return datasets
 
 
-def _decode_iim(raw, utf8):
+def _decode_iim(raw: bytes, utf8: bool) -> str:
     if utf8:
         return raw.decode("utf-8", errors="replace")
     try:
@@ -89,9 +90,9 @@ def _decode_iim(raw, utf8):
             return raw.decode("latin-1")
 
 
-def _photoshop_iim(image):
+def _photoshop_iim(image: Image.Image) -> bytes:
     """The IIM block from a JPEG's Photoshop APP13 segment (resource 0x0404), if any."""
-    resources = image.info.get("photoshop") or {}
+    resources: dict[int, bytes] = image.info.get("photoshop") or {}
     return resources.get(0x0404, b"")
 
 
@@ -125,15 +126,15 @@ def embed_iim(jpeg: bytes, datasets: dict[tuple[int, int], str]) -> bytes:
 # --- XMP ------------------------------------------------------------------------------------
 
 
-def _xmp_packet(image):
+def _xmp_packet(image: Image.Image) -> bytes:
     for key in ("xmp", "XML:com.adobe.xmp"):
-        packet = image.info.get(key)
+        packet: str | bytes | None = image.info.get(key)
         if packet:
             return packet.encode() if isinstance(packet, str) else packet
     return b""
 
 
-def _xmp_value(descriptions, qualified):
+def _xmp_value(descriptions: list[Element], qualified: str) -> str:
     prefix, local = qualified.split(":")
     tag = f"{{{NS[prefix]}}}{local}"
     for description in descriptions:
@@ -152,7 +153,7 @@ def _xmp_value(descriptions, qualified):
     return ""
 
 
-def _parse_xmp(packet):
+def _parse_xmp(packet: bytes) -> Element | None:
     """The packet's XML root, or None. Tries the whole packet, then the part from its first
     element (some writers put bytes before it), parsed with entity expansion forbidden."""
     first_element = packet.find(b"<", packet.find(b"?>") + 2 if packet.startswith(b"<?") else 0)
@@ -200,7 +201,7 @@ class Original:
     content_hash: str
     width: int
     height: int
-    metadata: dict[str, Any] = field(default_factory=dict)
+    metadata: dict[str, str] = field(default_factory=dict)
 
 
 def inspect_original(file: IO[bytes]) -> Original:

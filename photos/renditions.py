@@ -68,7 +68,7 @@ def focal_crop_box(
     return (left, top, left + crop_width, top + crop_height)
 
 
-def _encode(image, image_format):
+def _encode(image: Image.Image, image_format: str) -> bytes:
     buffer = io.BytesIO()
     clean = clean_pixels(image, keep_alpha=image_format == "webp")
     if image_format == "webp":
@@ -80,12 +80,12 @@ def _encode(image, image_format):
     return buffer.getvalue()
 
 
-def _resizer(upright):
+def _resizer(upright: Image.Image) -> Callable[[int, int], Image.Image]:
     """resize(width, height): the upright image at that size, each size made once, from the
     smallest size already made that is at least twice as wide (much faster, just as sharp)."""
     made: dict[int, Image.Image] = {}
 
-    def resize(width, height):
+    def resize(width: int, height: int) -> Image.Image:
         if (width, height) == upright.size:
             return upright
         if width not in made:
@@ -154,13 +154,13 @@ def plan_renditions(photo: Any, width: int | None = None, height: int | None = N
     return Plan(width, height, record, files)
 
 
-def _maker(upright, plan: Plan) -> Callable[[File], bytes]:
+def _maker(upright: Image.Image, plan: Plan) -> Callable[[File], bytes]:
     """make(file): the bytes of one file, from `upright` (possibly decoded smaller than the
     original, never smaller than any file needs)."""
     resize = _resizer(upright)
     scale = upright.width / plan.width
 
-    def make(file):
+    def make(file: File) -> bytes:
         if file.box is None:
             return _encode(resize(file.width, file.height), file.image_format)
         left, top, right, bottom = (round(edge * scale) for edge in file.box)

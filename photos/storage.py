@@ -1,5 +1,8 @@
 """Private storage for photo originals: on disk, outside MEDIA_ROOT, with no URL at all."""
 
+import os
+from typing import Any
+
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.utils.deconstruct import deconstructible
@@ -11,19 +14,24 @@ class PrivateOriginalsStorage(FileSystemStorage):
     """Originals on disk under PHOTO_ORIGINALS_ROOT, outside MEDIA_ROOT, with no URL at all."""
 
     @cached_property
-    def base_location(self):
+    def base_location(self) -> str | os.PathLike[str]:
         location = self._location  # type: ignore[attr-defined]  # FileSystemStorage's own
-        return self._value_or_setting(location, settings.PHOTO_ORIGINALS_ROOT)
+        base: str | os.PathLike[str] = self._value_or_setting(
+            location, settings.PHOTO_ORIGINALS_ROOT
+        )
+        return base
 
+    # None, which Django's FileSystemStorage.url() handles; the stub allows only a str.
     @cached_property
-    def base_url(self):
+    def base_url(self) -> None:  # type: ignore[override]
         return None
 
     def url(self, name: str | None) -> str:
         raise ValueError("Photo originals are private; use a rendition's URL.")
 
-    def _clear_cached_properties(self, setting, **kwargs):
-        super()._clear_cached_properties(setting, **kwargs)
+    def _clear_cached_properties(self, setting: str, **kwargs: Any) -> None:
+        # Django sends every setting's name; the stub lists only those it acts on.
+        super()._clear_cached_properties(setting, **kwargs)  # type: ignore[arg-type]
         if setting == "PHOTO_ORIGINALS_ROOT":
             self.__dict__.pop("base_location", None)
             self.__dict__.pop("location", None)

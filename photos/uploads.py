@@ -6,7 +6,7 @@ Editors get a message they can act on for every refusal. Images published exactl
 
 import io
 import os
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.conf import settings
@@ -23,6 +23,9 @@ from photos.decoding import (
     open_upright,
     save_options,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise  # django-stubs' name for gettext_lazy's result
 
 ACCEPT_ATTRIBUTE = ",".join(
     sorted(ext for _label, exts in ACCEPTED_FORMATS.values() for ext in exts)
@@ -50,7 +53,7 @@ def max_pixels() -> int:
     return settings.PHOTO_MAX_MEGAPIXELS * 1_000_000
 
 
-def _what_else(head):
+def _what_else(head: bytes) -> str | None:
     """A name for a file Pillow will not open for us, or None."""
     if head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS:
         return "AVIF" if head[8:12] == b"avif" else "HEIC"
@@ -60,7 +63,7 @@ def _what_else(head):
     return None
 
 
-def _sniff_markup(head):
+def _sniff_markup(head: bytes) -> "StrPromise | None":
     """SVG and HTML are text; say what they are rather than 'not an image'."""
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if b"<svg" in text:
@@ -137,7 +140,7 @@ def check_upload(uploaded: UploadedFile) -> None:
         uploaded.seek(0)
 
 
-def _too_many_pixels(image):
+def _too_many_pixels(image: Image.Image | None) -> forms.ValidationError:
     params: dict[str, Any] = {"limit": settings.PHOTO_MAX_MEGAPIXELS}
     if image is None:
         message = _("This image has too many pixels to open safely; the limit is %(limit)s MP.")

@@ -19,7 +19,7 @@ import hashlib
 import re
 import time
 from datetime import date
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
@@ -39,10 +39,10 @@ TRACKING_PARAMETER = re.compile(r"^(utm_|fbclid$|gclid$|mc_[ce]id$)")
 
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
-PAGE_URL_LENGTH = RepublicationView._meta.get_field("page_url").max_length  # type: ignore[union-attr]
+PAGE_URL_LENGTH = RepublicationView._meta.get_field("page_url").max_length
 
 
-def _site_of(parts):
+def _site_of(parts: SplitResult) -> str:
     """host, or host:port when the port is not the scheme's default (userinfo dropped)."""
     host = (parts.hostname or "").lower()
     if parts.port and parts.port != DEFAULT_PORTS.get(parts.scheme):
@@ -87,16 +87,17 @@ def republishing_page(referer: str, request_host: str = "") -> tuple[str, str] |
     return site, page[:PAGE_URL_LENGTH]
 
 
-def _digest(*parts):
+def _digest(*parts: object) -> str:
     return hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()[:32]
 
 
-def _generation():
+def _generation() -> int:
     cache.add(f"{KEY_PREFIX}:generation", 1, timeout=None)
-    return cache.get(f"{KEY_PREFIX}:generation", 1)
+    generation: int = cache.get(f"{KEY_PREFIX}:generation", 1)
+    return generation
 
 
-def _counter_ttl():
+def _counter_ttl() -> int:
     return max(settings.REPUBLICATION_FLUSH_SECONDS, 60) * COUNTER_TTL_FACTOR
 
 
@@ -173,9 +174,9 @@ def flush_due() -> bool:
     return True
 
 
-def _take(counter_key):
+def _take(counter_key: str) -> int:
     """Read a counter and subtract what was read, atomically; hits arriving meanwhile stay."""
-    value = cache.get(counter_key) or 0
+    value: int = cache.get(counter_key) or 0
     if value <= 0:
         return 0
     try:
@@ -221,7 +222,7 @@ def flush_counts() -> int:
         cache.delete(lock_key)
 
 
-def _write_counts(totals):
+def _write_counts(totals: dict[tuple[int, str, str, str], int]) -> int:
     # From the primary database: a read replica may not have a story published moments ago.
     articles = Article.objects.db_manager(router.db_for_write(Article))
     known_articles = set(

@@ -66,4 +66,5 @@ def request_flush() -> bool:
 
 def last_failure() -> str | None:
     """Why the last flush failed for good, until one succeeds."""
-    return cache.get(FAILURE_KEY)
+    failure: str | None = cache.get(FAILURE_KEY)
+    return failure

@@ -1,3 +1,6 @@
+from collections.abc import Iterable
+from typing import Any
+
 from django import template
 from django.utils.html import format_html, format_html_join
 
@@ -6,12 +9,19 @@ register = template.Library()
 FALLBACK_WIDTH = 800  # the JPEG an old browser without srcset gets
 
 
-def _srcset(sources):
+def _srcset(sources: Iterable[tuple[str, int, int]]) -> str:
     return ", ".join(f"{url} {width}w" for url, width, _height in sources)
 
 
 @register.simple_tag
-def responsive_image(photo, sizes="100vw", loading="lazy", alt=None, css_class="", priority=""):
+def responsive_image(
+    photo: Any,
+    sizes: str = "100vw",
+    loading: str = "lazy",
+    alt: str | None = None,
+    css_class: str = "",
+    priority: str = "",
+) -> str:
     """A <picture> of the photo's renditions: WebP with a JPEG fallback, sized for the layout.
 
     `sizes` tells the browser how wide the image is shown; `loading` is "lazy" below the fold and

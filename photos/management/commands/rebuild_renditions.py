@@ -1,5 +1,7 @@
+from typing import Any
+
 from django.core.files.storage import default_storage
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from photos import get_photo_model
@@ -22,7 +24,7 @@ class Command(BaseCommand):
         "with --missing picks up where it stopped."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--missing",
             action="store_true",
@@ -32,8 +34,11 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Say how many photos would be rebuilt."
         )
 
-    def handle(self, *args, missing=False, dry_run=False, **options):
+    def handle(
+        self, *args: Any, missing: bool = False, dry_run: bool = False, **options: Any
+    ) -> None:
         library = get_photo_model()._default_manager.exclude(image="").order_by("pk")
+        photos: list[Any]  # PHOTOS_MODEL's, with the fields photos.renditions uses
         if missing:
             photos = [photo for photo in library.iterator() if self.needs_rebuild(photo)]
         else:
@@ -64,7 +69,7 @@ class Command(BaseCommand):
             raise CommandError(f"{len(failed)} photo(s) could not be rebuilt; see above.")
 
     @staticmethod
-    def adopt_public_original(photo):
+    def adopt_public_original(photo: Any) -> None:
         """Move an original uploaded before originals were private out of public media."""
         name = photo.image.name
         if photo.image.storage.exists(name) or not default_storage.exists(name):
@@ -81,6 +86,6 @@ class Command(BaseCommand):
         )
 
     @staticmethod
-    def needs_rebuild(photo):
+    def needs_rebuild(photo: Any) -> bool:
         names = rendition_names(photo.renditions)
         return not is_current(photo.renditions) or not names or not all(map(exists, names))
