@@ -183,7 +183,7 @@ def sitemap_index(request):
             for page in range(2, pages + 1):
                 entries.append({"location": f"{url}?p={page}", "lastmod": lastmod})
     return TemplateResponse(
-        request, "sitemaps/index.xml", {"sitemaps": entries}, content_type="application/xml"
+        request, "reader/sitemaps/index.xml", {"sitemaps": entries}, content_type="application/xml"
     )
 
 
@@ -191,7 +191,7 @@ def sitemap_index(request):
 def sitemap_section(request, section):
     if section not in SITEMAPS:
         raise Http404("No such sitemap.")
-    template = "sitemaps/news.xml" if section == "news" else "sitemaps/urlset.xml"
+    template = "reader/sitemaps/news.xml" if section == "news" else "reader/sitemaps/urlset.xml"
     return django_sitemap(request, SITEMAPS, section=section, template_name=template)
 
 
