@@ -3,8 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.urls import reverse
-from django.utils.html import format_html
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
 from taggit.forms import TagField
@@ -53,23 +52,8 @@ class ImageCreditForm(forms.ModelForm):
                 .first()
             )
             if existing:
-                link = format_html(
-                    '<a href="{}">{}</a>',
-                    reverse("admin:articles_imagecredit_change", args=[existing.pk]),
-                    existing,
-                )
-                self.add_error(
-                    "image",
-                    forms.ValidationError(
-                        format_html(
-                            "{} {} {}",
-                            _("This photo is already in the library:"),
-                            link,
-                            _("Use that one, or choose the file again and tick “Upload anyway”."),
-                        ),
-                        code="duplicate",
-                    ),
-                )
+                message = render_to_string("desk/photo_duplicate_error.html", {"photo": existing})
+                self.add_error("image", forms.ValidationError(message, code="duplicate"))
         return cleaned_data
 
 

@@ -6,8 +6,7 @@ from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
-from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -202,13 +201,7 @@ class ImageCreditAdmin(admin.ModelAdmin):
             return _("Save the photo first; then click on it to set its focal point.")
         if not photo.renditions_ready and not photo.sources("jpeg"):
             return _("Once its renditions are made, click on the photo to set its focal point.")
-        return format_html(
-            '<div class="focal-picker" data-focal-picker>{}'
-            '<span class="focal-picker__marker" aria-hidden="true"></span></div>'
-            '<p class="help">{}</p>',
-            responsive_image(photo, sizes="480px", alt=photo.alt_text),
-            _("Click on what matters most in the photo: crops keep it in view."),
-        )
+        return render_to_string("desk/photo_focal_picker.html", {"photo": photo})
 
     @admin.display(description=_("crops"))
     def crop_previews(self, photo):
@@ -216,54 +209,24 @@ class ImageCreditAdmin(admin.ModelAdmin):
         crops = photo.crops() if photo.pk else []
         if not crops:
             return "—"
-        return format_html_join(
-            "",
-            '<figure class="crop-preview"><img src="{}" srcset="{} {}w" sizes="160px" '
-            'width="{}" height="{}" alt="" loading="lazy"><figcaption>{}</figcaption></figure>',
-            ((c["url"], c["url"], c["width"], c["width"], c["height"], c["ratio"]) for c in crops),
-        )
+        return render_to_string("desk/photo_crops.html", {"crops": crops})
 
     @admin.display(description=_("original"))
     def original_link(self, photo):
         if not photo.pk:
             return "—"
-        return format_html(
-            '<a href="{}">{}</a>',
-            reverse("admin:articles_imagecredit_original", args=[photo.pk]),
-            _("Download the original, with its metadata (private)"),
-        )
+        return render_to_string("desk/photo_original_link.html", {"photo": photo})
 
     @admin.display(description=_("used in"))
     def used_in(self, photo):
         articles = photo.lead_articles.order_by("-publish_at", "-created_at") if photo.pk else []
         if not articles:
             return _("No article uses this photo yet.")
-        return format_html(
-            "<ul>{}</ul>",
-            format_html_join(
-                "",
-                '<li><a href="{}">{}</a> ({})</li>',
-                (
-                    (
-                        reverse("admin:articles_article_change", args=[article.pk]),
-                        article.headline,
-                        article.get_status_display(),
-                    )
-                    for article in articles
-                ),
-            ),
-        )
+        return render_to_string("desk/photo_used_in.html", {"articles": articles})
 
     @admin.display(description=_("same file as"))
     def same_file(self, photo):
         duplicates = photo.duplicates() if photo.pk else []
         if not duplicates:
             return "—"
-        return format_html_join(
-            ", ",
-            '<a href="{}">{}</a>',
-            (
-                (reverse("admin:articles_imagecredit_change", args=[other.pk]), other)
-                for other in duplicates
-            ),
-        )
+        return render_to_string("desk/photo_same_file.html", {"duplicates": duplicates})

@@ -12,13 +12,14 @@ from urllib.parse import quote
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from taggit.models import Tag
 
 from articles.models import Article, Author, ImageCredit, Publisher, Section
 from tests.admin_forms import admin_form
-from tests.factories import jpeg_bytes, make_author, make_section
+from tests.factories import jpeg_bytes, make_article, make_author, make_photo, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -226,6 +227,39 @@ def test_over_long_tags_are_a_form_error(client, superuser, publisher):
     response = desk.post("article", data)
     assert_refused_and_kept(response, data, ["tags"], "over-long tag")
     assert not Tag.objects.filter(name__startswith="xxx").exists()
+
+
+def test_photo_page_escapes_the_headlines_and_captions_it_links_to(client, superuser, publisher):
+    """A photo's page links to the articles using it and to copies of its file, text escaped."""
+    payload = PAYLOADS["script"]
+    photo = make_photo(caption="The harbour at dusk")
+    article = make_article(lead_photo=photo, headline=payload)
+    copy = make_photo(caption=payload)  # the same file, uploaded again
+    client.force_login(superuser)
+    url = reverse("admin:articles_imagecredit_change", args=[photo.pk])
+    html = client.get(url).content.decode()
+    article_url = reverse("admin:articles_article_change", args=[article.pk])
+    copy_url = reverse("admin:articles_imagecredit_change", args=[copy.pk])
+    assert f'<a href="{article_url}">{escape(payload)}</a>' in html  # used in
+    assert f'<a href="{copy_url}">{escape(payload)}</a>' in html  # same file as
+    assert_nothing_executable(html, "the photo's change page")
+
+
+def test_duplicate_upload_error_escapes_the_caption_of_the_photo_it_links_to(
+    client, superuser, publisher
+):
+    """Uploading a file already in the library links to that photo, its caption escaped."""
+    payload = PAYLOADS["script"]
+    existing = make_photo(caption=payload)
+    desk = Desk(client, superuser)
+    response = desk.post("imagecredit", desk.baseline("imagecredit"))  # the same file again
+    assert response.status_code == 200
+    html = response.content.decode()
+    existing_url = reverse("admin:articles_imagecredit_change", args=[existing.pk])
+    assert "This photo is already in the library:" in html
+    assert f'<a href="{existing_url}">{escape(payload)}</a>' in html
+    assert_nothing_executable(html, "the duplicate-upload error")
+    assert ImageCredit.objects.get() == existing
 
 
 ROUTES = ["/articles/{}/", "/section/{}/", "/tag/{}/", "/author/{}/", "/articles/{}/republish/"]
