@@ -66,3 +66,10 @@ def admin_form(client, url):
     assert response.status_code == 200, url
     model_name = url.strip("/").split("/")[2]
     return read_form(response.content.decode(), f"{model_name}_form")
+
+
+def photo_form_data(**fields):
+    """The photo admin's add form, filled in as a browser sends it (no file yet)."""
+    empty = ["alt_text", "caption", "photographer", "agency", "providers", "suffix"]
+    empty += ["credit_override", "reference_id", "special_instructions", "copyright_notice"]
+    return dict.fromkeys(empty, "") | {"focal_x": "0.5", "focal_y": "0.5", "_save": "Save"} | fields

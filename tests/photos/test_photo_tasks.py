@@ -20,6 +20,7 @@ from articles.models import ImageCredit
 from photos.renditions import rendition_names
 from photos.tasks import RETRY_DELAYS, make_renditions
 from tests import photo_files
+from tests.admin_forms import photo_form_data
 from tests.factories import make_article, make_photo
 from tests.tasks import committed, run_queued_tasks
 
@@ -30,21 +31,7 @@ CHANGELIST_URL = "admin:articles_imagecredit_changelist"
 
 
 def form_data(**fields):
-    return {
-        "alt_text": "Cranes at dusk",
-        "caption": "",
-        "photographer": "",
-        "agency": "NORDPRESS",
-        "providers": "",
-        "suffix": "",
-        "credit_override": "",
-        "reference_id": "",
-        "special_instructions": "",
-        "copyright_notice": "",
-        "focal_x": "0.5",
-        "focal_y": "0.5",
-        "_save": "Save",
-    } | fields
+    return photo_form_data(alt_text="Cranes at dusk", agency="NORDPRESS") | fields
 
 
 def upload(client, content, name="wire.jpg", **fields):

@@ -19,6 +19,7 @@ from articles.models import Author, ImageCredit
 from photos import get_photo_model
 from photos.tasks import make_renditions
 from tests import photo_files
+from tests.admin_forms import photo_form_data
 from tests.factories import make_article, make_photo
 from tests.tasks import tasks_run_after
 
@@ -27,27 +28,9 @@ pytestmark = pytest.mark.django_db
 ADD_URL = "admin:articles_imagecredit_add"
 
 
-def form_data(**fields):
-    return {
-        "alt_text": "",
-        "caption": "",
-        "photographer": "",
-        "agency": "",
-        "providers": "",
-        "suffix": "",
-        "credit_override": "",
-        "reference_id": "",
-        "special_instructions": "",
-        "copyright_notice": "",
-        "focal_x": "0.5",
-        "focal_y": "0.5",
-        "_save": "Save",
-    } | fields
-
-
 def upload(client, content, name="wire.jpg", **fields):
     """Upload through the admin; then a worker makes the renditions."""
-    data = form_data(**fields) | {"image": SimpleUploadedFile(name, content)}
+    data = photo_form_data(**fields) | {"image": SimpleUploadedFile(name, content)}
     with tasks_run_after(make_renditions):
         return client.post(reverse(ADD_URL), data)
 
