@@ -3,12 +3,13 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from articles.models import ImageCredit
 from desk.forms import ImageCreditForm
@@ -123,15 +124,13 @@ class ImageCreditAdmin(admin.ModelAdmin):
         )
         renditions = path(
             "<path:object_id>/renditions/",
-            self.admin_site.admin_view(self.renditions_view),
+            self.admin_site.admin_view(require_POST(self.renditions_view)),
             name="articles_imagecredit_renditions",
         )
         return [original, renditions, *super().get_urls()]
 
     def renditions_view(self, request, object_id):
         """POST: make the photo's renditions again, for staff who may change the photo."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         photo = self.get_object(request, object_id)
         if photo is None:
             raise Http404
