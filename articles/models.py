@@ -75,7 +75,28 @@ def attribution_override(verbose_name):
     )
 
 
-class Publisher(models.Model):
+class EditedInTheDesk(models.Model):
+    """A row people edit in the desk. Its version goes up by one on every full save, so a save
+    made from an older version can be refused (desk/forms.py, VersionCheckedForm); saves of
+    bookkeeping fields alone (``update_fields`` without it, e.g. renditions) leave it."""
+
+    version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text=_("Goes up by one on every save; an edit made from an older version is refused."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "version" in update_fields:
+            self.version += 1
+        super().save(*args, **kwargs)
+
+
+class Publisher(EditedInTheDesk):
     """The newsroom itself: its name, logo and default republication terms. There is one."""
 
     name = models.CharField(max_length=200, default="Newsroom")
@@ -142,7 +163,7 @@ class Publisher(models.Model):
         )
 
 
-class Section(models.Model):
+class Section(EditedInTheDesk):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     order = models.PositiveSmallIntegerField(
@@ -170,7 +191,7 @@ class SocialNetwork(models.TextChoices):
     OTHER = "other", _("the web")
 
 
-class Author(models.Model):
+class Author(EditedInTheDesk):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     job_title = models.CharField(
@@ -216,7 +237,7 @@ class Author(models.Model):
         return self.affiliation or publisher_name
 
 
-class ImageCredit(models.Model):
+class ImageCredit(EditedInTheDesk):
     """A photo and everything needed to credit it the way the agency asks."""
 
     RenditionStatus = RenditionStatus
@@ -424,6 +445,13 @@ class ImageCredit(models.Model):
             for name, width, height in [crops[ratio]]
         ]
 
+    @property
+    def is_published_content(self):
+        """Used by a story that has left draft: only editors change it (articles/workflow.py)."""
+        return (
+            self.pk is not None and self.lead_articles.exclude(status=Article.Status.DRAFT).exists()
+        )
+
     def duplicates(self):
         """Other photos in the library with exactly the same file."""
         if not self.content_hash:
@@ -464,7 +492,7 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-class Article(models.Model):
+class Article(EditedInTheDesk):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         IN_REVIEW = "in_review", _("In review")
@@ -524,12 +552,6 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(
-        default=0,
-        editable=False,
-        help_text=_("Goes up by one on every save; an edit made from an older version is refused."),
-    )
-
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
@@ -551,7 +573,6 @@ class Article(models.Model):
         self.body = sanitize_html(self.body)
         if self.status == self.Status.PUBLISHED and self.publish_at is None:
             self.publish_at = timezone.now()
-        self.version += 1
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -571,7 +592,9 @@ class Article(models.Model):
     @property
     def has_correction(self):
         """Whether a correction (not only a clarification or update) has been appended."""
-        return any(note.kind == "correction" for note in self.corrections.all())
+        return any(
+            note.kind == "correction" and not note.is_retracted for note in self.corrections.all()
+        )
 
     @property
     def is_scheduled(self):
@@ -782,7 +805,7 @@ class ArticleTransition(models.Model):
         return f"{self.article}: {self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
-class Correction(models.Model):
+class Correction(EditedInTheDesk):
     """A dated note appended to a published story. Corrections are never silent."""
 
     class Kind(models.TextChoices):
@@ -797,6 +820,23 @@ class Correction(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A mistaken note is never deleted: it is retracted, and readers see why.
+    retracted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    retracted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    retraction_note = models.TextField(
+        blank=True,
+        help_text=_(
+            "To retract a mistaken note, say why, in words for readers: they see it beside the "
+            "note. A retraction cannot be undone."
+        ),
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -809,9 +849,12 @@ class Correction(models.Model):
         super().save(*args, **kwargs)
         # A note readers must see dates the story: feeds, structured data and the page's
         # "Updated" line read it from the article alone, without a query for its corrections.
-        Article.objects.filter(pk=self.article_id, updated_at__lt=self.created_at).update(
-            updated_at=self.created_at
-        )
+        moment = self.retracted_at or self.created_at
+        Article.objects.filter(pk=self.article_id, updated_at__lt=moment).update(updated_at=moment)
+
+    @property
+    def is_retracted(self):
+        return self.retracted_at is not None
 
 
 class PreviewLinkQuerySet(models.QuerySet):

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reversion.models import Version
 
-from articles.models import Article, ArticleTransition, Correction, PreviewLink
+from articles.models import Article, ArticleTransition, Correction, ImageCredit, PreviewLink
 
 Status = Article.Status
 
@@ -67,6 +67,19 @@ def can_edit(user: User, article: Article) -> bool:
         and article.status == Status.DRAFT
         and is_author(user, article)
     )
+
+
+def can_change_photo(user: User, photo: ImageCredit) -> bool:
+    """Editors change any photo; others who may change photos, only one no story past draft
+    uses: a photo in a submitted, published or withdrawn story is published content."""
+    if user.has_perm(EDIT_ANY):
+        return True
+    return user.has_perm("articles.change_imagecredit") and not photo.is_published_content
+
+
+def may_decide_republication(user: User) -> bool:
+    """Whether partners may reuse a photo is a question of rights: an editor's decision."""
+    return user.has_perm(EDIT_ANY)
 
 
 def publish_blockers(article: Article) -> list[str]:
@@ -329,7 +342,30 @@ def add_correction(article: Article, user: User, kind: str, text: str) -> Correc
         raise TransitionRefused(_("Choose correction, clarification or update."))
     if article.status != Status.PUBLISHED or article.is_scheduled:
         raise TransitionRefused(_("Corrections are for articles readers can already see."))
-    return Correction.objects.create(article=article, kind=kind, text=text, created_by=user)
+    with transaction.atomic():
+        # The article's row is held, so a double click's second request waits for the first
+        # and finds its note instead of adding it twice.
+        Article.objects.select_for_update().filter(pk=article.pk).first()
+        same = article.corrections.filter(kind=kind, text=text, retracted_at=None).first()
+        if same is not None:
+            return same
+        return Correction.objects.create(article=article, kind=kind, text=text, created_by=user)
+
+
+def retract_correction(correction: Correction, user: User, note: str) -> Correction:
+    """Retract a mistaken correction, with a note readers see beside it; it is never deleted."""
+    if not user.has_perm("articles.change_correction"):
+        raise TransitionRefused(_("You may not retract corrections."))
+    note = (note or "").strip()
+    if not note:
+        raise TransitionRefused(_("Say why the note is retracted: readers will see it."))
+    if correction.is_retracted:
+        raise TransitionRefused(_("This note has already been retracted."))
+    correction.retraction_note = note
+    correction.retracted_at = timezone.now()
+    correction.retracted_by = user
+    correction.save()
+    return correction
 
 
 def create_preview_link(article: Article, user: User, hours: int | None = None) -> PreviewLink:

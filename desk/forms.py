@@ -1,16 +1,20 @@
 """The forms staff fill in on the desk, with their fields and widgets."""
 
 from django import forms
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
 from taggit.forms import TagField
 from taggit.models import Tag
 
 from articles import workflow
-from articles.models import ATTRIBUTION_ELEMENTS, Article, ImageCredit
+from articles.models import ATTRIBUTION_ELEMENTS, Article, Correction, ImageCredit
 from photos.metadata import content_hash
 from photos.uploads import PhotoUploadField
 
@@ -25,7 +29,64 @@ class PrivateOriginalInput(forms.ClearableFileInput):
         return False
 
 
-class ImageCreditForm(forms.ModelForm):
+class VersionCheckedForm(forms.ModelForm):
+    """A change form that carries the version its row was loaded at and refuses a stale save.
+
+    If someone saved the row after this form was opened, nothing is saved and the form comes
+    back with what this person typed, to merge by hand. The desk's VersionCheckedAdmin puts
+    the hidden field on the page for those who may change the row.
+    """
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "loaded_version" in self.fields and self.instance.pk is not None:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is not None and "loaded_version" in self.fields:
+            loaded = cleaned_data.get("loaded_version")
+            if loaded != self.instance.version or not self._claim(loaded):
+                current = type(self.instance)._default_manager.get(pk=self.instance.pk)
+                raise ValidationError(self.stale_message(current, loaded), code="stale-version")
+        return cleaned_data
+
+    def _claim(self, loaded):
+        """Take the row for this save if it is still at `loaded`, on any database.
+
+        A write that changes nothing, inside the admin's transaction: PostgreSQL locks the row,
+        SQLite takes its write lock, so nobody can save in between the check and our save.
+        """
+        rows = type(self.instance)._default_manager.filter(pk=self.instance.pk, version=loaded)
+        return rows.update(version=loaded)
+
+    def stale_message(self, current, loaded_version):
+        """Who saved the row after it was loaded, and when, from the admin's log."""
+        latest = (
+            LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(current),
+                object_id=str(current.pk),
+            )
+            .select_related("user")
+            .order_by("-action_time", "-pk")
+            .first()
+        )
+        who = workflow.display_name(latest.user) if latest else _("someone")
+        when = timezone.localtime(latest.action_time if latest else timezone.now())
+        return _(
+            "%(who)s saved this %(thing)s at %(when)s, after you opened it. Nothing you did was "
+            "saved. Your changes are still here: copy what you need, open it again to see "
+            "their version, and merge."
+        ) % {
+            "who": who,
+            "thing": current._meta.verbose_name,
+            "when": date_format(when, "SHORT_DATETIME_FORMAT"),
+        }
+
+
+class ImageCreditForm(VersionCheckedForm):
     upload_anyway = forms.BooleanField(
         label=_("Upload anyway"),
         required=False,
@@ -75,10 +136,8 @@ BODY_EDITOR_CONFIG = {
 }
 
 
-class ArticleAdminForm(forms.ModelForm):
-    """The edit form carries the version it was loaded from; a stale save is refused."""
-
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class ArticleAdminForm(VersionCheckedForm):
+    """The edit form of a story: only for those who may edit it now, and never stale."""
 
     class Meta:
         model = Article
@@ -99,15 +158,9 @@ class ArticleAdminForm(forms.ModelForm):
         ]
         widgets = {"body": AdminProseEditorWidget(config=BODY_EDITOR_CONFIG, preset="configurable")}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "loaded_version" in self.fields and self.instance.pk is not None:
-            self.fields["loaded_version"].initial = self.instance.version
-
     editing_user = None  # set by ArticleAdmin.get_form
 
     def clean(self):
-        cleaned_data = super().clean()
         if self.instance.pk is not None and not workflow.can_edit(self.editing_user, self.instance):
             raise ValidationError(
                 _(
@@ -117,20 +170,35 @@ class ArticleAdminForm(forms.ModelForm):
                 % {"state": self.instance.get_status_display().lower()},
                 code="not-editable",
             )
-        if self.instance.pk is not None and "loaded_version" in self.fields:
-            loaded = cleaned_data.get("loaded_version")
-            if loaded != self.instance.version or not self._claim(loaded):
-                current = Article.objects.get(pk=self.instance.pk)
-                raise ValidationError(workflow.stale_message(current, loaded), code="stale-version")
-        return cleaned_data
+        return super().clean()
 
-    def _claim(self, loaded):
-        """Take the article's row for this save if it is still at `loaded`, on any database.
+    def stale_message(self, current, loaded_version):
+        return workflow.stale_message(current, loaded_version)
 
-        A write that changes nothing, inside the admin's transaction: PostgreSQL locks the row,
-        SQLite takes its write lock, so nobody can save in between the check and our save.
-        """
-        return Article.objects.filter(pk=self.instance.pk, version=loaded).update(version=loaded)
+
+class CorrectionForm(VersionCheckedForm):
+    """A correction's text can be fixed; a mistaken one is retracted with a note, never deleted."""
+
+    class Meta:
+        model = Correction
+        fields = ["kind", "text", "retraction_note"]
+
+
+class MergeTagsForm(forms.Form):
+    name = forms.CharField(
+        label=_("Merge into the tag"),
+        max_length=Tag._meta.get_field("name").max_length,
+        help_text=_(
+            "An existing tag's name or a new one. Every story carrying a selected tag carries "
+            "this one instead; the other selected tags are deleted."
+        ),
+    )
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise ValidationError(_("Name the tag to merge into."))
+        return name
 
 
 class BoundedTagField(TagField):

@@ -26,6 +26,7 @@ from articles import locks, revisions, workflow
 from articles.models import Article, Author, Byline, Correction, PreviewLink
 from desk.admin.photos import photo_preview
 from desk.admin.republication import republication_panel
+from desk.admin.versioned import VersionCheckedAdmin
 from desk.forms import ATTRIBUTION_FIELDS, ArticleAdminForm, BoundedTagField
 from desk.widgets import TagAutocompleteWidget
 
@@ -98,7 +99,7 @@ KEEP_WORKFLOW_STATE = "keep_workflow_state"
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(VersionCheckedAdmin, VersionAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     object_history_template = "admin/articles/article/object_history.html"
@@ -163,12 +164,6 @@ class ArticleAdmin(VersionAdmin):
                 attrs={"data-autocomplete-url": reverse("admin:autocomplete")}
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = list(super().get_fieldsets(request, obj))
-        if obj is not None and self.has_change_permission(request, obj):
-            fieldsets.append((None, {"fields": ["loaded_version"], "classes": ["hidden"]}))
-        return fieldsets
 
     # --- who may do what (the object-level rules live in articles/workflow.py) ---
 

@@ -2,22 +2,52 @@
 
 from django.contrib import admin
 
+from articles import workflow
 from articles.models import ArticleTransition, Correction
 from desk.admin.readonly import ReadOnlyAdmin
+from desk.admin.versioned import VersionCheckedAdmin
+from desk.forms import CorrectionForm
 
 
 @admin.register(Correction)
-class CorrectionAdmin(admin.ModelAdmin):
-    """Corrections are added from the article's page; here they are listed and can be fixed."""
+class CorrectionAdmin(VersionCheckedAdmin):
+    """Corrections are added from the article's page; here they are listed and can be fixed.
 
-    list_display = ["created_at", "kind", "article", "text", "created_by"]
-    list_filter = ["kind", "created_at"]
+    A mistaken one is retracted with a note readers see beside it: never deleted, by anyone.
+    """
+
+    form = CorrectionForm
+    list_display = ["created_at", "kind", "article", "text", "created_by", "retracted_at"]
+    list_filter = ["kind", "created_at", ("retracted_at", admin.EmptyFieldListFilter)]
     search_fields = ["text", "article__headline"]
     list_select_related = ["article", "created_by"]
-    readonly_fields = ["article", "created_at", "created_by"]
-    fields = ["article", "kind", "text", "created_at", "created_by"]
+    fields = [
+        "article",
+        "kind",
+        "text",
+        "created_at",
+        "created_by",
+        "retraction_note",
+        "retracted_at",
+        "retracted_by",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["article", "created_at", "created_by", "retracted_at", "retracted_by"]
+        if obj is not None and obj.is_retracted:
+            readonly.append("retraction_note")  # a retraction cannot be undone
+        return readonly
+
+    def save_model(self, request, obj, form, change):
+        if "retraction_note" in form.changed_data and obj.retraction_note:
+            workflow.retract_correction(obj, request.user, obj.retraction_note)
+        else:
+            super().save_model(request, obj, form, change)
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

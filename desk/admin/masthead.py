@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Author, Publisher, Section
+from desk.admin.versioned import VersionCheckedAdmin
 from desk.forms import ATTRIBUTION_FIELDS
 from photos.uploads import MetadataFreeUploadField
 
@@ -19,7 +20,7 @@ CHECKED_IMAGE_UPLOADS = {models.ImageField: {"form_class": MetadataFreeUploadFie
 
 
 @admin.register(Publisher)
-class PublisherAdmin(admin.ModelAdmin):
+class PublisherAdmin(VersionCheckedAdmin):
     formfield_overrides = CHECKED_IMAGE_UPLOADS
     fieldsets = [
         (None, {"fields": ["name", "logo", "site_url", "licensing_email"]}),
@@ -40,7 +41,7 @@ class PublisherAdmin(admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(VersionCheckedAdmin):
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
     search_fields = ["name"]
@@ -48,7 +49,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(VersionCheckedAdmin):
     formfield_overrides = CHECKED_IMAGE_UPLOADS
     list_display = ["photo_thumbnail", "name", "job_title", "affiliation", "tips_email", "user"]
     list_display_links = ["photo_thumbnail", "name"]

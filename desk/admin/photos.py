@@ -1,5 +1,7 @@
 """The photo library."""
 
+import logging
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -11,11 +13,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from articles import workflow
 from articles.models import ImageCredit
+from desk.admin.versioned import VersionCheckedAdmin
 from desk.forms import ImageCreditForm
 from photos.renditions import RenditionStatus
 from photos.tasks import retry_renditions
 from photos.templatetags.photos import responsive_image
+
+logger = logging.getLogger(__name__)
 
 
 def rendition_state(photo, *, detail=False, retry=False):
@@ -35,7 +41,7 @@ def photo_preview(photo, **options):
 
 
 @admin.register(ImageCredit)
-class ImageCreditAdmin(admin.ModelAdmin):
+class ImageCreditAdmin(VersionCheckedAdmin):
     form = ImageCreditForm
     list_display = [
         "image_thumbnail",
@@ -114,7 +120,39 @@ class ImageCreditAdmin(admin.ModelAdmin):
             may_retry = may_retry and self.has_change_permission(request, obj)
             first.append("renditions_state_and_retry" if may_retry else "renditions_state")
         first += ["alt_text", "caption"]
-        return [(None, {"fields": first}), *self.fieldsets[1:]]
+        return [
+            (None, {"fields": first}),
+            *self.fieldsets[1:],
+            *self.version_fieldset(request, obj),
+        ]
+
+    # --- who may do what (the rules live in articles/workflow.py) ---
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or workflow.can_change_photo(request.user, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not workflow.may_decide_republication(request.user):
+            readonly.append("may_republish")
+        return readonly
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "may_republish" in form.changed_data:
+            self.log_republication_decision(request, obj)
+
+    def log_republication_decision(self, request, photo):
+        """Partners' right to reuse the photo, recorded in its history as an editor's decision."""
+        if photo.may_republish:
+            decision = _("Partners may republish this photo: decided by %(name)s.")
+        else:
+            decision = _("Partners may not republish this photo: decided by %(name)s.")
+        message = decision % {"name": workflow.display_name(request.user)}
+        self.log_change(request, photo, message)
+        logger.info("photo %s: %s", photo.pk, message)
 
     def get_urls(self):
         original = path(
