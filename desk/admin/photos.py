@@ -184,7 +184,14 @@ class ImageCreditAdmin(VersionCheckedAdmin):
 
     @admin.action(description=_("Make renditions again"), permissions=["change"])
     def make_renditions_again(self, request, queryset):
-        photos = list(queryset)
+        chosen = list(queryset)
+        photos = [photo for photo in chosen if self.has_change_permission(request, photo)]
+        if len(photos) < len(chosen):
+            self.message_user(
+                request,
+                _("Photos in stories that have left draft are left to an editor."),
+                messages.WARNING,
+            )
         for photo in photos:
             retry_renditions(photo)
         self.message_user(

@@ -60,15 +60,14 @@ def test_reporter_cannot_attach_a_tag_to_a_published_story_through_the_tag_admin
     client.force_login(reporter)
     diplomacy = tag("Diplomacy")
     url = reverse("admin:taggit_tag_change", args=[diplomacy.pk])
+    article_type = ContentType.objects.get_for_model(Article)
     data = {
         "name": "Diplomacy",
         "slug": "diplomacy",
         "taggit-taggeditem-content_type-object_id-TOTAL_FORMS": "1",
         "taggit-taggeditem-content_type-object_id-INITIAL_FORMS": "0",
         "taggit-taggeditem-content_type-object_id-0-tag": diplomacy.pk,
-        "taggit-taggeditem-content_type-object_id-0-content_type": ContentType.objects.get_for_model(
-            Article
-        ).pk,
+        "taggit-taggeditem-content_type-object_id-0-content_type": article_type.pk,
         "taggit-taggeditem-content_type-object_id-0-object_id": make_article().pk,
     }
     assert client.post(url, data).status_code == 403
