@@ -15,7 +15,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client, RequestFactory
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from reversion.models import Version
@@ -325,7 +325,7 @@ def action_problems(client, role, samples):
         if role != "reporter":
             continue
         row = row_for(model, samples)
-        every = {name for name in model_admin.actions} | {"delete_selected"}
+        every = set(model_admin.actions) | {"delete_selected"}
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         for action in every:  # offered or not: refused, or harmless on these rows
             data = {"action": action, "_selected_action": [row.pk] if row else [], "post": "yes"}
@@ -349,7 +349,7 @@ def test_every_registered_model_is_in_the_role_table():
 
 def test_the_walk_reaches_every_model_admin_url():
     names = {name for name, _pattern in every_admin_url()}
-    for model, model_admin in admin.site._registry.items():
+    for _model, model_admin in admin.site._registry.items():
         for pattern in model_admin.get_urls():
             assert pattern.name is None or pattern.name in names, pattern.name
 
