@@ -6,7 +6,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
-from taggit.models import Tag, TaggedItem
+from taggit.models import Tag
 
 from articles.models import Article
 from tests.factories import make_article, make_author
@@ -58,20 +58,22 @@ def test_reporter_cannot_attach_a_tag_to_a_published_story_through_the_tag_admin
     client, reporter, published
 ):
     client.force_login(reporter)
-    diplomacy = tag("Diplomacy")
-    url = reverse("admin:taggit_tag_change", args=[diplomacy.pk])
-    article_type = ContentType.objects.get_for_model(Article)
-    data = {
-        "name": "Diplomacy",
-        "slug": "diplomacy",
-        "taggit-taggeditem-content_type-object_id-TOTAL_FORMS": "1",
-        "taggit-taggeditem-content_type-object_id-INITIAL_FORMS": "0",
-        "taggit-taggeditem-content_type-object_id-0-tag": diplomacy.pk,
-        "taggit-taggeditem-content_type-object_id-0-content_type": article_type.pk,
-        "taggit-taggeditem-content_type-object_id-0-object_id": make_article().pk,
-    }
-    assert client.post(url, data).status_code == 403
-    assert TaggedItem.objects.filter(tag=diplomacy).count() == 1
+    inline = "taggit-taggeditem-content_type-object_id"
+    for url, name in [
+        (reverse("admin:taggit_tag_add"), "Scandal"),
+        (reverse("admin:taggit_tag_change", args=[tag("Diplomacy").pk]), "Diplomacy"),
+    ]:
+        data = {
+            "name": name,
+            "slug": name.lower(),
+            f"{inline}-TOTAL_FORMS": "1",
+            f"{inline}-INITIAL_FORMS": "0",
+            f"{inline}-0-content_type": ContentType.objects.get_for_model(Article).pk,
+            f"{inline}-0-object_id": published.pk,
+        }
+        assert client.post(url, data).status_code == 403
+    assert tags_of(published) == ["Diplomacy", "Trade"]
+    assert not Tag.objects.filter(name="Scandal").exists()
 
 
 def test_reporter_cannot_rename_delete_or_add_tags(client, reporter, published):
