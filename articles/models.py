@@ -76,9 +76,9 @@ def attribution_override(verbose_name):
 
 
 class EditedInTheDesk(models.Model):
-    """A row people edit in the desk. Its version goes up by one on every full save, so a save
-    made from an older version can be refused (desk/forms.py, VersionCheckedForm); saves of
-    bookkeeping fields alone (``update_fields`` without it, e.g. renditions) leave it."""
+    """A row people edit. Its version goes up by one on every full save, so an edit made from an
+    older version can be refused; saves of bookkeeping fields alone (``update_fields`` without
+    it, such as a photo's renditions) leave it."""
 
     version = models.PositiveIntegerField(
         default=0,

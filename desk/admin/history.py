@@ -35,7 +35,8 @@ class CorrectionAdmin(VersionCheckedAdmin):
     def get_readonly_fields(self, request, obj=None):
         readonly = ["article", "created_at", "created_by", "retracted_at", "retracted_by"]
         if obj is not None and obj.is_retracted:
-            readonly.append("retraction_note")  # a retraction cannot be undone
+            # What readers were told, and why it was retracted, stays as they saw it.
+            readonly += ["kind", "text", "retraction_note"]
         return readonly
 
     def save_model(self, request, obj, form, change):

@@ -3,6 +3,7 @@
 import logging
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import FileResponse, Http404
@@ -132,6 +133,17 @@ class ImageCreditAdmin(VersionCheckedAdmin):
         if not super().has_change_permission(request, obj):
             return False
         return obj is None or workflow.can_change_photo(request.user, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        photo = self.get_object(request, unquote(object_id)) if request.method == "GET" else None
+        read_only = photo is not None and not self.has_change_permission(request, photo)
+        if read_only and photo.is_published_content:
+            self.message_user(
+                request,
+                _("A story that has left draft uses this photo: only an editor can change it."),
+                messages.INFO,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

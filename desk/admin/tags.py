@@ -32,10 +32,6 @@ class TagAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(uses=Count("taggit_taggeditem_items"))
 
-    def has_add_permission(self, request):
-        # A tag comes into being on a story, the only place tags are given.
-        return False
-
     def delete_model(self, request, obj):
         delete_tags([obj])
 

@@ -50,7 +50,7 @@ ROLE_TABLE = {
     "axes.accesslog": {"reporter": NONE, "editor": NONE},
     "axes.accessfailurelog": {"reporter": NONE, "editor": NONE},
     "django_tasks_database.dbtaskresult": {"reporter": NONE, "editor": NONE},
-    "taggit.tag": {"reporter": {VIEW}, "editor": {VIEW, CHANGE, DELETE}},
+    "taggit.tag": {"reporter": {VIEW}, "editor": {VIEW, ADD, CHANGE, DELETE}},
     "articles.article": {"reporter": {VIEW, ADD}, "editor": {VIEW, ADD, CHANGE, DELETE}},
     "articles.imagecredit": {"reporter": {VIEW, ADD}, "editor": {VIEW, ADD, CHANGE, DELETE}},
     "articles.republishedarticle": {"reporter": {VIEW}, "editor": {VIEW}},

@@ -105,10 +105,11 @@ def test_a_retraction_cannot_be_undone_or_rewritten(client, editor, story):
     workflow.retract_correction(correction, editor, "Wrong: the mayor is Bo Berg.")
     client.force_login(editor)
     data = admin_form(client, change_url(correction))
-    assert "retraction_note" not in data  # read-only once retracted
-    client.post(change_url(correction), data | {"retraction_note": ""})
+    assert not {"retraction_note", "text", "kind"} & set(data)  # read-only once retracted
+    client.post(change_url(correction), data | {"retraction_note": "", "text": "Rewritten."})
     correction.refresh_from_db()
     assert correction.retraction_note == "Wrong: the mayor is Bo Berg."
+    assert correction.text == "The mayor is Ann Berg."
     with pytest.raises(workflow.TransitionRefused):
         workflow.retract_correction(correction, editor, "Again.")
 

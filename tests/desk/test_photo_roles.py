@@ -36,7 +36,9 @@ def test_reporter_cannot_change_caption_credit_or_rights_of_a_published_photo(
     client.force_login(editor)
     data = admin_form(client, change_url(published_photo))
     client.force_login(reporter)
-    assert client.get(change_url(published_photo)).status_code == 200  # read-only
+    page = client.get(change_url(published_photo))
+    assert page.status_code == 200  # read-only, and says why
+    assert "only an editor can change it" in page.content.decode()
     changed = data | {"caption": "Forged", "agency": "FAKE", "may_republish": "on"}
     assert client.post(change_url(published_photo), changed).status_code == 403
     published_photo.refresh_from_db()

@@ -61,7 +61,7 @@ def test_focal_point_can_be_typed_without_a_mouse(client, superuser):
         field.name: getattr(photo, field.name)
         for field in ImageCredit._meta.fields
         if field.editable and field.name not in {"id", "image"}
-    } | {"focal_x": "0.1", "focal_y": "0.9", "_save": "Save"}
+    } | {"focal_x": "0.1", "focal_y": "0.9", "loaded_version": photo.version, "_save": "Save"}
     response = client.post(reverse("admin:articles_imagecredit_change", args=[photo.pk]), data)
     assert response.status_code == 302
     photo.refresh_from_db()
