@@ -98,6 +98,8 @@ def test_editor_retracts_a_mistaken_correction_with_a_note_readers_see(client, e
     assert "Retracted" in page and note in page
     listing = reader.get(reverse("reader:corrections")).content.decode()
     assert note in listing
+    partner_copy = reader.get(f"{story.get_absolute_url()}republish/").content.decode()
+    assert "Retracted" in partner_copy and "the mayor is Bo Berg, as first reported" in partner_copy
 
 
 def test_a_retraction_cannot_be_undone_or_rewritten(client, editor, story):
