@@ -20,7 +20,7 @@ import reversion
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Field
+from django.db.models import F, Field
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
@@ -343,9 +343,10 @@ def add_correction(article: Article, user: User, kind: str, text: str) -> Correc
     if article.status != Status.PUBLISHED or article.is_scheduled:
         raise TransitionRefused(_("Corrections are for articles readers can already see."))
     with transaction.atomic():
-        # The article's row is held, so a double click's second request waits for the first
-        # and finds its note instead of adding it twice.
-        Article.objects.select_for_update().filter(pk=article.pk).first()
+        # A write that changes nothing takes the article's row (PostgreSQL) or the database's
+        # write lock (SQLite) first: a double click's second request waits for the first and
+        # finds its note instead of adding it twice.
+        Article.objects.filter(pk=article.pk).update(version=F("version"))
         same = article.corrections.filter(kind=kind, text=text, retracted_at=None).first()
         if same is not None:
             return same

@@ -1,10 +1,7 @@
 """Corrections are never duplicated by a double click, never deleted, and retracted only by an
 editor, with a note readers see."""
 
-import threading
-
 import pytest
-from django.db import close_old_connections, connection
 from django.test import Client
 from django.urls import reverse
 
@@ -38,27 +35,6 @@ def test_a_double_click_adds_one_correction(client, editor, story):
         assert response.status_code == 200
         assert "Correction added to the article." in messages_of(response)
     assert story.corrections.count() == 1
-
-
-@pytest.mark.django_db(transaction=True)
-def test_two_clicks_arriving_at_once_add_one_correction(editor, publisher):
-    if connection.vendor == "sqlite":
-        pytest.skip("SQLite's in-memory test database is one connection: no concurrency")
-    article = make_article(headline="Harbour talks stall")
-    note = {"kind": "correction", "text": "The bridge is 40 metres long, not 400."}
-
-    def click():
-        client = Client()
-        client.force_login(editor)
-        client.post(add_url(article), note)
-        close_old_connections()
-
-    clicks = [threading.Thread(target=click) for _ in range(2)]
-    for thread in clicks:
-        thread.start()
-    for thread in clicks:
-        thread.join()
-    assert Correction.objects.filter(article=article).count() == 1
 
 
 def test_a_different_note_is_a_second_correction(editor, story):
