@@ -336,7 +336,15 @@ class ImageCredit(models.Model):
                     "rendition_status",
                     "rendition_error",
                 }
-        super().save(*args, **kwargs)
+        uploading = bool(self.image) and not self.image._committed
+        try:
+            super().save(*args, **kwargs)
+        except BaseException:
+            # The new original was written before the row failed: it must not stay behind,
+            # private metadata and GPS position included, with no photo to find it by.
+            if uploading and self.image._committed:
+                self.image.storage.delete(self.image.name)
+            raise
         if queue:
             enqueue_renditions(self)
         replaced = saved_state and saved_state[0] and saved_state[0] != self.image.name

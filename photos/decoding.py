@@ -12,6 +12,8 @@ from PIL import Image, ImageOps
 ACCEPTED_FORMATS = {
     # Pillow's format name: (label for editors, file extensions that may carry it)
     "JPEG": ("JPEG", {".jpg", ".jpeg", ".jpe", ".jfif"}),
+    # Multi-picture JPEG, as many phones write: a JPEG whose first picture is the photo.
+    "MPO": ("JPEG", {".jpg", ".jpeg", ".jpe", ".jfif", ".mpo"}),
     "PNG": ("PNG", {".png"}),
     "WEBP": ("WebP", {".webp"}),
     "GIF": ("GIF", {".gif"}),
@@ -36,7 +38,7 @@ def upright_size(image: Image.Image) -> tuple[int, int]:
 def decode_smaller(image: Image.Image, width: int, short_side: int) -> None:
     """Let libjpeg decode at 1/2, 1/4 or 1/8 scale when the result still has `width` (upright)
     and `short_side` pixels: several times faster on a 24-megapixel wire photo."""
-    if image.format != "JPEG":
+    if image.format not in {"JPEG", "MPO"}:
         return
     upright_width, _height = upright_size(image)
     short = min(image.size)
