@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 import nh3
 from django.conf import settings
 
+from newsroom.lib.text import clean_text
+
 ALLOWED_TAGS = {
     "p",
     "br",
@@ -105,7 +107,7 @@ def sanitize_html(html):
     if not html:
         return ""
     cleaned = nh3.clean(
-        html,
+        clean_text(html),  # nh3 cannot read lone surrogates; control characters go anyway
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
