@@ -21,9 +21,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
-from taggit.models import Tag
-
 from lxml import etree
+from taggit.models import Tag
 
 from articles import demo_content
 from articles.models import Article, Author, ImageCredit, Publisher, Section
