@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -13,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
 from articles.sanitize import sanitize_html
+from newsroom.lib.text import clean_text
 from photos.metadata import inspect_original
 from photos.renditions import (
     CROP_RATIOS,
@@ -355,7 +357,15 @@ class ImageCredit(EditedInTheDesk):
                     "rendition_status",
                     "rendition_error",
                 }
-        super().save(*args, **kwargs)
+        uploading = bool(self.image) and not self.image._committed
+        try:
+            super().save(*args, **kwargs)
+        except BaseException:
+            # The new original was written before the row failed: it must not stay behind,
+            # private metadata and GPS position included, with no photo to find it by.
+            if uploading and self.image._committed:
+                self.image.storage.delete(self.image.name)
+            raise
         if queue:
             enqueue_renditions(self)
         replaced = saved_state and saved_state[0] and saved_state[0] != self.image.name
@@ -484,6 +494,13 @@ class ArticleQuerySet(models.QuerySet):
         for share in newest:
             any_share |= models.Q(pk__in=share)
         return self.filter(any_share)
+
+    def tags(self):
+        """The tags these articles carry: Article.objects.published().tags() are the public ones."""
+        tagged = TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(Article), object_id__in=self.values("pk")
+        )
+        return Tag.objects.filter(pk__in=tagged.values("tag_id"))
 
     def with_listing_related(self):
         """Section, lead photo and bylines for a list of articles, without a query per row."""
@@ -923,6 +940,20 @@ class EditSession(models.Model):
 
 
 # --- security and resilience ---
+
+
+@receiver(pre_save)
+def clean_stored_text(sender, instance, **kwargs):
+    """Every text field of ours (and every tag) is stored without control characters or lone
+    surrogates, whoever wrote it: a form, imported photo metadata, the demo loader or code.
+    One such character would otherwise break every feed and sitemap that shows the text."""
+    if sender._meta.app_label not in {"articles", "taggit"}:
+        return
+    for field in sender._meta.concrete_fields:
+        if isinstance(field, models.CharField | models.TextField):
+            value = getattr(instance, field.attname)
+            if isinstance(value, str):
+                setattr(instance, field.attname, clean_text(value))
 
 
 @receiver(pre_save, sender=Tag)

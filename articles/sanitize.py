@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 import nh3
 from django.conf import settings
 
+from newsroom.lib.text import clean_text
+
 ALLOWED_TAGS = {
     "p",
     "br",
@@ -58,8 +60,31 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start", "reversed"},
 }
 
-# No javascript:, data: or other schemes that can run code or smuggle content.
+# No javascript:, vbscript:, data: or other schemes that can run code or smuggle content.
+# Links may also write an e-mail or call a number; every other address a story carries (a
+# quotation's `cite`, anything a later tag adds) is a web page: http(s) only. Relative
+# addresses ("/articles/…", "#notes") are this site's own pages and are kept everywhere.
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+WEB_URL_SCHEMES = {"http", "https"}
+URL_ATTRIBUTES = {"href": ALLOWED_URL_SCHEMES, "cite": WEB_URL_SCHEMES, "src": WEB_URL_SCHEMES}
+# How a browser reads a scheme: ASCII whitespace and controls around and inside it are ignored.
+IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20]")
+SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):")
+
+
+def url_scheme(url):
+    """The scheme a browser would follow `url` with, lower-case, or "" for a relative address."""
+    match = SCHEME.match(IGNORED_IN_SCHEME.sub("", url).lower())
+    return match.group(1) if match else ""
+
+
+def keep_safe_urls(tag, attribute, value):
+    """nh3's attribute filter: a URL-bearing attribute survives only with an allowed scheme."""
+    schemes = URL_ATTRIBUTES.get(attribute)
+    if schemes is None:
+        return value
+    scheme = url_scheme(value)
+    return value if not scheme or scheme in schemes else None
 
 
 def is_external(url):
@@ -82,12 +107,13 @@ def sanitize_html(html):
     if not html:
         return ""
     cleaned = nh3.clean(
-        html,
+        clean_text(html),  # nh3 cannot read lone surrogates; control characters go anyway
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel=None,
         strip_comments=True,
+        attribute_filter=keep_safe_urls,
     )
     return OPENING_LINK.sub(_mark_external_link, cleaned).strip()
 

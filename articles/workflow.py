@@ -298,6 +298,32 @@ def publish(article: Article, user: User, version: LoadedVersion, note: str = ""
     return _transition(article, user, version, "publish", Status.PUBLISHED, note, timezone.now())
 
 
+# No newsroom schedules further ahead; and a date near the calendar's end cannot be converted
+# between time zones at all.
+SCHEDULE_HORIZON = timedelta(days=10 * 366)
+# The furthest any place on Earth keeps its clocks from UTC (Kiribati, UTC+14; Baker, UTC-12).
+MAX_UTC_OFFSET = timedelta(hours=14)
+
+
+def schedule_refusal(publish_at: datetime | None) -> str | None:
+    """Why `publish_at` cannot be a story's scheduled time, or None if it can."""
+    if publish_at is None:
+        return _("Choose a time in the future to schedule the article.")
+    offset = publish_at.utcoffset()
+    if offset is not None and abs(offset) > MAX_UTC_OFFSET:
+        return _("No time zone is more than 14 hours from UTC: check the time's offset.")
+    now = timezone.now()
+    try:
+        if publish_at <= now:
+            return _("Choose a time in the future to schedule the article.")
+        too_far = publish_at - now > SCHEDULE_HORIZON
+    except OverflowError:
+        too_far = True
+    if too_far:
+        return _("A story can be scheduled at most ten years ahead: check the year.")
+    return None
+
+
 def schedule(
     article: Article,
     user: User,
@@ -306,8 +332,8 @@ def schedule(
     note: str = "",
 ) -> Article:
     """in review (or scheduled) → published at a future time: published() shows it from then."""
-    if publish_at is None or publish_at <= timezone.now():
-        raise TransitionRefused(_("Choose a time in the future to schedule the article."))
+    if refusal := schedule_refusal(publish_at):
+        raise TransitionRefused(refusal)
     return _transition(article, user, version, "schedule", Status.PUBLISHED, note, publish_at)
 
 

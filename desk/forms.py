@@ -15,6 +15,7 @@ from taggit.models import Tag
 
 from articles import workflow
 from articles.models import ATTRIBUTION_ELEMENTS, Article, Correction, ImageCredit
+from newsroom.lib.text import clean_text
 from photos.metadata import content_hash
 from photos.uploads import PhotoUploadField
 
@@ -202,10 +203,13 @@ class MergeTagsForm(forms.Form):
 
 
 class BoundedTagField(TagField):
-    """Tags, each within the length the database stores (PostgreSQL refuses longer ones)."""
+    """Tags, each within the length the database stores (PostgreSQL refuses longer ones).
+
+    Names are cleaned as the database will store them (clean_text) before taggit looks them up
+    by name, so a tag typed with a stray control character finds the tag it stands for."""
 
     def clean(self, value):
-        tags = super().clean(value)
+        tags = [name for tag in super().clean(value) if (name := clean_text(tag).strip())]
         limit = Tag._meta.get_field("name").max_length
         if any(len(tag) > limit for tag in tags):
             raise ValidationError(

@@ -1,6 +1,7 @@
 """Request hygiene: refuse what no page of this site can use, before anything reads it."""
 
 from django.conf import settings
+from django.http import HttpResponseNotAllowed
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -8,18 +9,24 @@ from newsroom.views import render_error_page
 
 
 class RequestHygieneMiddleware:
-    """Answers 413 to bodies over REQUEST_MAX_MB and 400 to NUL bytes in the address.
+    """Answers 413 to bodies over REQUEST_MAX_MB, 400 to NUL bytes in the address and 405 to
+    TRACE.
 
     The size is judged from Content-Length alone, so a huge upload is refused before a byte of
     it is read (under WSGI, as deployed with gunicorn, Django never reads past Content-Length).
     NUL bytes never belong in a URL and PostgreSQL refuses them in queries, which would
-    otherwise turn a search or a list filter into a server error.
+    otherwise turn a search or a list filter into a server error. TRACE (and Microsoft's TRACK)
+    would echo a request back, cookies included; no page here answers it.
     """
+
+    REFUSED_METHODS = {"TRACE", "TRACK"}
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.method in self.REFUSED_METHODS:
+            return HttpResponseNotAllowed(["GET", "HEAD", "POST", "OPTIONS"])
         limit = settings.REQUEST_MAX_MB * 1024 * 1024
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)

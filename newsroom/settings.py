@@ -110,6 +110,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite has one writer at a time. A transaction that read first and then writes cannot
+    # wait for another writer ("database is locked" at once, whatever the timeout), so every
+    # transaction takes the write lock when it begins and waits up to 20 s for it.
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 if not env_str("DATABASE_URL"):
     # The default SQLite file lives in var/; a fresh clone has no such folder yet.
     VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -17,6 +17,14 @@ ACCEPTED_FORMATS = {
     "GIF": ("GIF", {".gif"}),
 }
 ORIENTATION_TAG = 0x0112
+# Pillow's JPEG decoder names a JPEG followed by more pictures (MPO, what many phones write)
+# after them; its first picture is the photo, and it is a JPEG to us.
+SAME_FORMAT = {"MPO": "JPEG"}
+
+
+def format_of(image: Image.Image) -> str:
+    """The accepted format (a key of ACCEPTED_FORMATS) an opened image is in."""
+    return SAME_FORMAT.get(str(image.format), str(image.format))
 
 
 def open_accepted(file: IO[bytes]) -> Image.Image:
@@ -36,7 +44,7 @@ def upright_size(image: Image.Image) -> tuple[int, int]:
 def decode_smaller(image: Image.Image, width: int, short_side: int) -> None:
     """Let libjpeg decode at 1/2, 1/4 or 1/8 scale when the result still has `width` (upright)
     and `short_side` pixels: several times faster on a 24-megapixel wire photo."""
-    if image.format != "JPEG":
+    if format_of(image) != "JPEG":
         return
     upright_width, _height = upright_size(image)
     short = min(image.size)

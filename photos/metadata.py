@@ -12,6 +12,7 @@ from xml.etree.ElementTree import Element
 from defusedxml import ElementTree
 from PIL import Image
 
+from newsroom.lib.text import clean_text
 from photos.decoding import open_accepted, upright_size
 
 # (record, dataset) of IPTC IIM, and the XMP property, for each of our fields. The first value
@@ -181,8 +182,15 @@ def read_xmp(image: Image.Image) -> dict[str, str]:
 
 
 def read_metadata(image: Image.Image) -> dict[str, str]:
-    """Our fields from the file's XMP, then its IPTC IIM: {"caption": "...", ...}."""
-    values = read_iim(image) | read_xmp(image)
+    """Our fields from the file's XMP, then its IPTC IIM: {"caption": "...", ...}.
+
+    Agencies' files can carry control characters and NUL bytes, which no field may store:
+    they are dropped here, as from everything typed (newsroom.lib.text.clean_text)."""
+    values = {
+        name: cleaned
+        for name, value in (read_iim(image) | read_xmp(image)).items()
+        if (cleaned := clean_text(value).strip())
+    }
     # Source often repeats the Credit ("REUTERS"/"Reuters"); only a different one is a provider.
     providers = values.get("providers")
     if providers and providers.casefold() in {

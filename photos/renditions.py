@@ -47,11 +47,18 @@ class RenditionStatus(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
-def rendition_widths(width: int) -> list[int]:
-    """The configured widths this photo can fill, plus its own width if it is narrower."""
-    widths = [w for w in settings.PHOTO_RENDITION_WIDTHS if w <= width]
-    if width < max(settings.PHOTO_RENDITION_WIDTHS) and width not in widths:
-        widths.append(width)
+# WebP cannot be taller or wider than this (JPEG stops at 65,535): a long infographic's
+# renditions are made narrower than configured rather than failing.
+MAX_SIDE = 16383
+
+
+def rendition_widths(width: int, height: int = 0) -> list[int]:
+    """The configured widths this photo can fill, plus its own width if it is narrower; for a
+    photo too tall for some of them, the widest that keeps within MAX_SIDE instead."""
+    widest = min(width, MAX_SIDE, MAX_SIDE * width // height if height else width)
+    widths = [w for w in settings.PHOTO_RENDITION_WIDTHS if w <= widest]
+    if widest < max(settings.PHOTO_RENDITION_WIDTHS) and widest not in widths:
+        widths.append(max(1, widest))
     return sorted(widths)
 
 
@@ -135,7 +142,7 @@ def plan_renditions(photo: Any, width: int | None = None, height: int | None = N
         "crops": {},
     }
     files = []
-    for target in sorted(rendition_widths(width), reverse=True):
+    for target in sorted(rendition_widths(width, height), reverse=True):
         target_height = max(1, round(height * target / width))
         for image_format, extension in (("webp", "webp"), ("jpeg", "jpg")):
             name = f"{folder}/{key}-{target}w.{extension}"
@@ -189,7 +196,7 @@ def build_renditions(photo: Any, force: bool = False) -> Built:
     plan = plan_renditions(photo, width, height)
     todo = [file for file in plan.files if force or not default_storage.exists(file.name)]
     if todo:
-        needed_width = min(max(settings.PHOTO_RENDITION_WIDTHS), width)
+        needed_width = max(rendition_widths(width, height))
         needed_short_side = min(CROP_WIDTH, width, height)
         with photo.image.open("rb") as file:
             _image, upright = open_upright(file, needed_width, needed_short_side)

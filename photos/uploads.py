@@ -19,6 +19,7 @@ from photos.decoding import (
     ACCEPTED_FORMATS,
     clean_pixels,
     decode_smaller,
+    format_of,
     open_accepted,
     open_upright,
     save_options,
@@ -111,7 +112,7 @@ def check_upload(uploaded: UploadedFile) -> None:
                 params={"format": other},
             ) from None
         raise not_an_image from None
-    label, extensions = ACCEPTED_FORMATS[str(image.format)]
+    label, extensions = ACCEPTED_FORMATS[format_of(image)]
     extension = os.path.splitext(uploaded.name or "")[1].lower()
     if extension not in extensions:
         raise forms.ValidationError(
@@ -185,7 +186,7 @@ class MetadataFreeUploadField(PhotoUploadField):
         if uploaded is None:
             return None
         image, upright = open_upright(uploaded)
-        image_format = str(image.format)
+        image_format = format_of(image)
         upright.thumbnail(self.max_size, Image.Resampling.LANCZOS)
         buffer = io.BytesIO()
         clean = clean_pixels(upright, keep_alpha=image_format != "JPEG")

@@ -16,10 +16,13 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
 from articles.models import Article, Author, Publisher, Section
+from articles.sanitize import sanitize_html
+from newsroom.lib.text import clean_text
 from newsroom.lib.urls import absolute_url
 from reader.furniture import site_furniture
 from reader.structured_data import iso_datetime
@@ -46,6 +49,11 @@ def categories(article):
     return section + [tag.name for tag in article.tags.all()]
 
 
+def whole_seconds(moment):
+    """Feed dates to the second, as every other machine-readable date on the site."""
+    return moment.replace(microsecond=0) if moment else moment
+
+
 def photo_size(photo):
     """Bytes of the photo's public JPEG, for an enclosure's length (0 if storage cannot say)."""
     try:
@@ -54,7 +62,29 @@ def photo_size(photo):
         return 0
 
 
-class RssWithContent(Rss201rev2Feed):
+def xml_safe(value):
+    """`value` (a string, or a list, tuple or dict of them) without the characters XML 1.0
+    cannot carry. Stored text is cleaned on save already; this keeps a feed whole whatever
+    reaches it (rows written before, or around, the model's cleaning)."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list | tuple):
+        return type(value)(xml_safe(part) for part in value)
+    if isinstance(value, dict):
+        return {key: xml_safe(part) for key, part in value.items()}
+    return value
+
+
+class XmlSafeFeed:
+    """A feed generator that writes only characters XML allows (Django's raises on others)."""
+
+    def write(self, outfile, encoding):
+        self.feed = xml_safe(self.feed)
+        self.items = [xml_safe(item) for item in self.items]
+        super().write(outfile, encoding)
+
+
+class RssWithContent(XmlSafeFeed, Rss201rev2Feed):
     """RSS 2.0 with the full body (content:encoded), every author (dc:creator) and photo credit."""
 
     def rss_attributes(self):
@@ -72,7 +102,7 @@ class RssWithContent(Rss201rev2Feed):
         _add_media_credit(handler, item)
 
 
-class AtomWithContent(Atom1Feed):
+class AtomWithContent(XmlSafeFeed, Atom1Feed):
     """Atom with the full body as <content> and one <author> per byline."""
 
     def root_attributes(self):
@@ -124,8 +154,11 @@ class ArticleFeed(Feed):
         source = FeedSource(site_furniture(request)["publisher"], request.path)
         if self.listing_model is None:
             return source
-        listing = get_object_or_404(self.listing_model, slug=slug)
+        listing = get_object_or_404(self.listings(), slug=slug)
         return replace(source, listing=listing, listing_url=self.listing_url(listing))
+
+    def listings(self):
+        return self.listing_model._default_manager.all()
 
     def listing_url(self, listing):
         return listing.get_absolute_url()
@@ -167,13 +200,14 @@ class ArticleFeed(Feed):
         return item.headline
 
     def item_description(self, item):
-        return item.dek or item.headline
+        # RSS <description> and Atom <summary type="html"> are HTML; the dek is plain text.
+        return escape(item.dek or item.headline)
 
     def item_pubdate(self, item):
-        return item.publish_at
+        return whole_seconds(item.publish_at)
 
     def item_updateddate(self, item):
-        return item.last_updated or item.publish_at
+        return whole_seconds(item.last_updated or item.publish_at)
 
     def item_guid(self, item):
         return article_guid(item)
@@ -197,7 +231,7 @@ class ArticleFeed(Feed):
     def item_extra_kwargs(self, item):
         photo = item.lead_photo
         return {
-            "content": item.body,
+            "content": sanitize_html(item.body),
             "authors": [byline.author.name for byline in item.bylines.all()],
             "photo": {
                 "url": absolute_url(photo.public_url),
@@ -225,7 +259,12 @@ class AuthorFeed(ArticleFeed):
 
 
 class TagFeed(ArticleFeed):
+    """As the tag's page: only while a published story carries the tag."""
+
     listing_model = Tag
+
+    def listings(self):
+        return Article.objects.published().tags()
 
     def listing_url(self, tag):
         return reverse("reader:tag", args=[tag.slug])
@@ -259,7 +298,7 @@ def json_feed(request):
             "id": article_guid(article),
             "url": absolute_url(article.get_absolute_url()),
             "title": article.headline,
-            "content_html": article.body,
+            "content_html": sanitize_html(article.body),
             "date_published": iso_datetime(article.publish_at),
             "date_modified": iso_datetime(article.last_updated or article.publish_at),
             "authors": [
@@ -284,7 +323,7 @@ def json_feed(request):
     if publisher.logo:
         feed["icon"] = absolute_url(publisher.logo.url)
     return JsonResponse(
-        feed,
+        xml_safe(feed),
         content_type="application/feed+json; charset=utf-8",
         json_dumps_params={"ensure_ascii": False},
     )

@@ -9,7 +9,6 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
-from taggit.models import Tag
 
 from articles.models import Article, Author, Section
 
@@ -80,16 +79,7 @@ class AuthorSitemap(SiteUrlSitemap):
 
 class TagSitemap(SiteUrlSitemap):
     def items(self):
-        published_ids = Article.objects.published().values("pk")
-        return (
-            Tag.objects.filter(
-                taggit_taggeditem_items__object_id__in=published_ids,
-                taggit_taggeditem_items__content_type__model="article",
-                taggit_taggeditem_items__content_type__app_label="articles",
-            )
-            .distinct()
-            .order_by("name")
-        )
+        return Article.objects.published().tags().order_by("name")
 
     def location(self, tag):
         return reverse("reader:tag", args=[tag.slug])

@@ -13,9 +13,8 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
-from taggit.models import Tag
 
 from articles.models import Article, Author, Correction, PreviewLink, Section
 from articles.search import QueryTooLong, clean_query, search_articles, snippet
@@ -124,8 +123,12 @@ class SectionView(FilteredListView):
 
 
 class TagView(FilteredListView):
-    model_for_slug = Tag
+    """A tag's page exists for the public only while a published story carries the tag."""
+
     feed_names = ("reader:tag-rss", "reader:tag-atom")
+
+    def get_object(self):
+        return get_object_or_404(Article.objects.published().tags(), slug=self.kwargs["slug"])
 
     def filter_articles(self, queryset, tag):
         return queryset.filter(tags=tag)
@@ -168,7 +171,7 @@ class SearchView(PublishedArticlesMixin, ListView):
         return context
 
 
-@require_GET
+@require_safe
 @x_robots_tag
 def sitemap_index(request):
     """The sitemap index: one entry per sitemap (and per page of the articles sitemap)."""
@@ -187,7 +190,7 @@ def sitemap_index(request):
     )
 
 
-@require_GET
+@require_safe
 def sitemap_section(request, section):
     if section not in SITEMAPS:
         raise Http404("No such sitemap.")
@@ -195,7 +198,7 @@ def sitemap_section(request, section):
     return django_sitemap(request, SITEMAPS, section=section, template_name=template)
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     lines = ["User-agent: *", "Disallow: /admin/", ""]
     lines.append(f"Sitemap: {settings.SITE_URL}{reverse('reader:sitemap-index')}")

@@ -47,13 +47,14 @@ def xmp_packet(note=NOTE_TO_EDITORS):
     return XMP_TEMPLATE.format(note=note).encode()
 
 
-def iim(datasets, encoding="utf-8", declare_utf8=True):
-    """IPTC IIM bytes: [((record, dataset), text), ...], with 1:90 saying UTF-8 if asked."""
+def iim(datasets, encoding="utf-8", declare_utf8=True, errors="strict"):
+    """IPTC IIM bytes: [((record, dataset), text), ...], with 1:90 saying UTF-8 if asked
+    (errors="surrogatepass" writes lone surrogates as the invalid bytes a broken tool would)."""
     data = b""
     if declare_utf8:
         data += struct.pack(">BBBH", 0x1C, 1, 90, 3) + b"\x1b%G"
     for (record, dataset), text in datasets:
-        value = text.encode(encoding)
+        value = text.encode(encoding, errors)
         data += struct.pack(">BBBH", 0x1C, record, dataset, len(value)) + value
     return data
 

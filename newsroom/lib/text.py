@@ -51,3 +51,15 @@ def paragraphs(html: str | None) -> list[str]:
 def html_to_text(html: str | None) -> str:
     """Story HTML as plain text, paragraphs a blank line apart."""
     return "\n\n".join(paragraphs(html))
+
+
+# What XML 1.0 cannot carry and no reader needs: C0 control characters but tab, newline and
+# carriage return, NUL included; lone surrogate halves (never valid Unicode, and unencodable as
+# UTF-8); and the noncharacters U+FFFE and U+FFFF.
+UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """`text` without the characters that break XML, JSON encoders and databases (see
+    UNPRINTABLE); everything a person can read, in any script, is kept."""
+    return UNPRINTABLE.sub("", text)

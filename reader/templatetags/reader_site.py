@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import to_locale
 
 from newsroom.lib import urls
+from newsroom.lib.text import clean_text
 from reader import structured_data
 
 register = template.Library()
@@ -56,3 +57,9 @@ def og_locale():
 def w3c_datetime(moment):
     """2026-11-25T16:05:00+00:00: what sitemaps and machines expect."""
     return structured_data.iso_datetime(moment) if moment else ""
+
+
+@register.filter
+def xml_text(text):
+    """Text for an XML document (sitemaps): without the characters XML 1.0 cannot carry."""
+    return clean_text(str(text))

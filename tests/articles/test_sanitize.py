@@ -53,3 +53,40 @@ def test_a_user_supplied_rel_is_not_kept():
 def test_empty_body():
     assert sanitize_html("") == ""
     assert sanitize_html(None) == ""
+
+
+@pytest.mark.parametrize("tag", ["blockquote", "q"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        " java\tscript:alert(1)",
+        "java&#x0A;script:alert(1)",
+        "vbscript:msgbox(1)",
+        "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+        "mailto:source@example.org",
+        "file:///etc/passwd",
+    ],
+)
+def test_a_quotations_cite_keeps_no_url_but_a_web_page(tag, url):
+    """cite carries a source's address into partners' copies and ninjs: only http(s) survives."""
+    assert sanitize_html(f'<{tag} cite="{url}">Words</{tag}>') == f"<{tag}>Words</{tag}>"
+
+
+@pytest.mark.parametrize(
+    "url", ["https://example.org/report", "http://example.org/", "/articles/x/"]
+)
+def test_a_quotations_cite_keeps_web_and_relative_addresses(url):
+    html = f'<blockquote cite="{url}"><p>Words</p></blockquote>'
+    assert sanitize_html(html) == html
+
+
+@pytest.mark.parametrize(
+    "url", ["vbscript:msgbox(1)", "java\nscript:alert(1)", "file:///etc/passwd", "ftp://x.example/"]
+)
+def test_links_keep_only_web_mail_phone_and_relative_addresses(url):
+    assert sanitize_html(f'<a href="{url}">x</a>') == "<a>x</a>"
+    assert (
+        sanitize_html('<a href="tel:+4712345678">call</a>') == '<a href="tel:+4712345678">call</a>'
+    )

@@ -108,6 +108,37 @@ def test_a_lead_photo_whose_renditions_failed_blocks_publishing_and_says_what_to
     ]
 
 
+@pytest.mark.parametrize("zone", ["America/New_York", "Pacific/Kiritimati"])
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("9999-12-31T23:59", "at most ten years ahead"),
+        ("9999-12-31T23:59-12:00", "at most ten years ahead"),
+        ("3000-01-01T00:00", "at most ten years ahead"),
+        ("2030-01-01T10:00+23:59", "No time zone is more than 14 hours from UTC"),
+        ("2030-01-01T10:00-15:00", "No time zone is more than 14 hours from UTC"),
+        ("0001-01-01T00:00+14:00", "Choose a time in the future"),
+        ("10000-01-01T00:00", "Choose a time in the future"),
+        ("2030-01-01T10:00+99:00", "Choose a time in the future"),
+    ],
+)
+def test_scheduling_for_an_extreme_date_or_offset_is_refused_with_a_message(
+    client, editor, reporter, settings, zone, typed, message
+):
+    """Dates near the calendar's end overflow when turned into another zone; no newsroom
+    schedules that far ahead, and no zone is more than 14 hours from UTC."""
+    settings.TIME_ZONE = zone
+    article = in_review(reporter)
+    client.force_login(editor)
+    response = client.post(
+        transition_url(article, "schedule"), {"version": article.version, "publish_at": typed}
+    )
+    assert response.status_code == 302
+    assert any(message in text for text in messages_of(client.get(change_url(article)))), typed
+    article.refresh_from_db()
+    assert article.status == Article.Status.IN_REVIEW
+
+
 def test_scheduling_is_in_the_newsrooms_time_zone_and_needs_no_worker(
     client, editor, reporter, settings
 ):

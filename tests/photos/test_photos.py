@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from PIL import Image
 
@@ -684,3 +685,55 @@ def test_a_bare_rdf_packet_without_the_xmpmeta_wrapper_is_read():
         b'photoshop:Credit="KYODO"/></rdf:RDF>'
     )
     assert stored_photo(photo_files.jpeg(xmp=bare)).agency == "KYODO"
+
+
+# --- Files phones and graphics desks make ----------------------------------------------------
+
+
+def test_a_multi_picture_jpeg_from_a_phone_uploads_as_its_first_picture(desk):
+    """MPO (what many phones write: a JPEG followed by more pictures) is a JPEG to us."""
+    pictures = [photo_files.two_colour((800, 450)), Image.new("RGB", (800, 450), "green")]
+    buffer = io.BytesIO()
+    pictures[0].save(buffer, "MPO", save_all=True, append_images=pictures[1:])
+    assert Image.open(io.BytesIO(buffer.getvalue())).format == "MPO"
+    assert upload(desk, buffer.getvalue(), name="IMG_0001.JPG").status_code == 302
+    photo = ImageCredit.objects.get()
+    assert (photo.width, photo.height) == (800, 450)
+    assert photo.renditions_ready
+    jpeg = Image.open(default_storage.open(photo.public_rendition["name"]))
+    assert jpeg.getpixel((10, 10))[0] > 200  # the red half of the first picture, not green
+
+
+def test_a_tall_infographic_within_the_pixel_limit_gets_renditions(desk):
+    """800 × 30,000 pixels is 24 MP, within the limit, but taller than WebP can be: its
+    renditions are made narrower, never failing."""
+    tall = photo_files.encode(Image.new("RGB", (800, 30_000), (30, 90, 160)), "PNG")
+    assert upload(desk, tall, name="infographic.png").status_code == 302
+    photo = ImageCredit.objects.get()
+    assert photo.rendition_status == ImageCredit.RenditionStatus.READY, photo.rendition_error
+    for image_format, entries in photo.renditions["sources"].items():
+        for name, width, height in entries:
+            assert height <= 16383, (image_format, width, height)
+            assert Image.open(default_storage.open(name)).size == (width, height)
+
+
+def test_nul_and_control_characters_in_iptc_are_dropped_not_a_server_error(desk):
+    """PostgreSQL refuses NUL in text: an agency file carrying one still uploads, cleaned."""
+    iim = photo_files.iim([((2, 120), "Cranes\x00 at\x07 dusk"), ((2, 80), "\x00Lena Holm\x1b")])
+    response = upload(desk, photo_files.with_iim(photo_files.jpeg(), iim))
+    assert response.status_code == 302
+    photo = ImageCredit.objects.get()
+    assert (photo.caption, photo.photographer) == ("Cranes at dusk", "Lena Holm")
+
+
+def test_an_original_whose_photo_cannot_be_saved_is_not_left_on_disk(settings):
+    """The original is written before the row; if the row fails, the file goes too (it holds
+    the photographer's GPS position and every private field)."""
+    existing = make_photo()
+    before = {path for path in settings.PHOTO_ORIGINALS_ROOT.rglob("*") if path.is_file()}
+    clash = ImageCredit(pk=existing.pk)
+    clash.image = SimpleUploadedFile("private.jpg", photo_files.jpeg(exif=photo_files.gps_exif()))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        clash.save(force_insert=True)
+    after = {path for path in settings.PHOTO_ORIGINALS_ROOT.rglob("*") if path.is_file()}
+    assert after == before

@@ -2,12 +2,16 @@
 
 import json
 import re
+from datetime import timedelta
 
 import feedparser
 import pytest
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from lxml import etree
 
 from articles.models import Article
 from tests.factories import make_article, make_author, make_photo, make_section
@@ -15,6 +19,8 @@ from tests.factories import make_article, make_author, make_photo, make_section
 pytestmark = pytest.mark.django_db
 
 FEED_QUERY_BUDGET = 6
+ATOM = "http://www.w3.org/2005/Atom"
+CONTENT = "http://purl.org/rss/1.0/modules/content/"
 
 
 @pytest.fixture
@@ -177,3 +183,46 @@ def test_listing_feeds_are_titled_after_their_listing(client, story):
     parsed = parse(client, reverse("reader:section-rss", args=["world"]))
     assert parsed.feed.title == "World — The Test Wire"
     assert parsed.feed.link == f"{settings.SITE_URL}/section/world/"
+
+
+def test_the_plain_text_dek_reaches_feed_readers_as_text_never_as_markup(client, publisher):
+    """RSS <description> and Atom <summary type="html"> are HTML: the dek, plain text, is
+    escaped into them, so markup typed into it is shown as typed and never runs."""
+    dek = 'Tax <b>cut</b> & <img src=x onerror="alert(1)"> "now"'
+    make_article(dek=dek)
+    rss = etree.fromstring(client.get(reverse("reader:feed-rss")).content)
+    assert rss.findtext("channel/item/description") == escape(dek)
+    atom = etree.fromstring(client.get(reverse("reader:feed-atom")).content)
+    summary = atom.find(f"{{{ATOM}}}entry/{{{ATOM}}}summary")
+    assert summary.get("type") == "html"
+    assert summary.text == escape(dek)
+
+
+def test_every_html_field_of_every_feed_has_been_through_the_sanitiser(client, publisher):
+    """A body that bypassed the model's save (a bulk update, an old row) is cleaned on the way
+    out: the feeds' HTML is what the sanitiser allows, whatever is stored."""
+    article = make_article()
+    hostile = (
+        '<p onclick="alert(1)">Text<script>alert(2)</script>'
+        '<q cite="javascript:alert(3)">quoted</q><a href="vbscript:x">link</a></p>'
+    )
+    Article.objects.filter(pk=article.pk).update(body=hostile)
+    rss = etree.fromstring(client.get(reverse("reader:feed-rss")).content)
+    atom = etree.fromstring(client.get(reverse("reader:feed-atom")).content)
+    json_feed = json.loads(client.get(reverse("reader:feed-json")).content)
+    bodies = [
+        rss.findtext(f"channel/item/{{{CONTENT}}}encoded"),
+        atom.findtext(f"{{{ATOM}}}entry/{{{ATOM}}}content"),
+        json_feed["items"][0]["content_html"],
+    ]
+    assert bodies == ["<p>Text<q>quoted</q><a>link</a></p>"] * 3
+
+
+def test_atom_dates_are_to_the_second(client, publisher):
+    """No microseconds in any feed date: the same moment as everywhere the site states it."""
+    make_article(publish_at=timezone.now().replace(microsecond=123456) - timedelta(hours=1))
+    atom = client.get(reverse("reader:feed-atom")).content.decode()
+    dates = re.findall(r"<(?:updated|published)>([^<]*)<", atom)
+    assert len(dates) == 3  # the feed's, the entry's published and updated
+    for date in dates:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)", date), date

@@ -2,6 +2,7 @@
 finds no serious or critical accessibility violation, in light and in dark mode."""
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,6 +12,7 @@ from django.urls import reverse
 from taggit.models import Tag
 
 from articles.models import Article, Author, Section
+from reader.sitemaps import SITEMAPS
 
 ROOT = Path(__file__).resolve().parents[2]
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -39,6 +41,11 @@ def demo_pages(demo):
 @pytest.mark.slow  # starts a Java virtual machine
 @pytest.mark.django_db
 def test_nu_html_checker_finds_no_errors(client, tmp_path, demo_pages):
+    corrected = Article.objects.published().filter(corrections__isnull=False)[0]
+    demo_pages = demo_pages | {
+        "corrections": reverse("reader:corrections"),
+        "corrected": corrected.get_absolute_url(),
+    }
     java = shutil.which("java")
     assert java, "Java is needed for the Nu HTML Checker: apt-get install default-jre-headless"
     files = []
@@ -62,7 +69,36 @@ def test_nu_html_checker_finds_no_errors(client, tmp_path, demo_pages):
         if m.get("type") == "error" or m.get("subType") == "fatal"
     ]
     assert not errors, "\n".join(errors)
-    assert len(files) == 8
+    assert len(files) == 10
+
+
+# What HTML's <time datetime>, sitemaps, Atom, JSON Feed and schema.org all accept: a date, or a
+# date and time to the second with its offset (the Nu HTML Checker rejects microseconds).
+MACHINE_DATE = re.compile(r"\d{4}-\d\d-\d\d(T\d\d:\d\d:\d\d(Z|[+-]\d\d:?\d\d))?")
+DATES_IN = [
+    re.compile(r'<time datetime="([^"]*)"'),
+    re.compile(r'property="article:(?:published|modified)_time" content="([^"]*)"'),
+    re.compile(r'"(?:datePublished|dateModified|date_published|date_modified)": ?"([^"]*)"'),
+    re.compile(r"<(?:lastmod|news:publication_date|updated|published)>([^<]*)<"),
+]
+
+
+@pytest.mark.django_db
+def test_every_machine_readable_date_is_valid_and_to_the_second(client, demo_pages):
+    """Every <time datetime>, Open Graph time, JSON-LD and JSON Feed date, sitemap date and
+    Atom date on the demo site: none with microseconds, every one a valid date or date-time."""
+    corrected = Article.objects.published().filter(corrections__isnull=False)[0]
+    urls = [*demo_pages.values(), "/corrections/", corrected.get_absolute_url()]
+    urls += ["/feeds/atom/", "/feeds/json/", "/sitemap.xml"]
+    urls += [reverse("reader:sitemap-section", args=[name]) for name in SITEMAPS]
+    found = 0
+    for url in urls:
+        content = client.get(url).content.decode()
+        for pattern in DATES_IN:
+            for date in pattern.findall(content):
+                found += 1
+                assert MACHINE_DATE.fullmatch(date), (url, date)
+    assert found > 50
 
 
 AXE_RUN = """async () => {

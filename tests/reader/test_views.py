@@ -140,6 +140,7 @@ def test_non_public_articles_are_404_and_absent_everywhere(client, publisher, ed
     for url in [
         article.get_absolute_url(),
         reverse("republication:article-republish", args=[article.slug]),
+        reverse("reader:tag", args=["secret-tag"]),  # only this story carries the tag
     ]:
         assert client.get(url).status_code == 404, url
     client.force_login(editor)  # a logged-in editor gets no special view on the public site
@@ -149,7 +150,6 @@ def test_non_public_articles_are_404_and_absent_everywhere(client, publisher, ed
         "/",
         article.section.get_absolute_url(),
         author.get_absolute_url(),
-        reverse("reader:tag", args=["secret-tag"]),
     ]:
         response = client.get(url)
         assert response.status_code == 200, url
@@ -194,3 +194,32 @@ def test_user_text_is_escaped(client, publisher):
     assert "<script>alert('x')</script>" not in html
     assert "<img src=x onerror=alert(1)>" not in html
     assert "&lt;script&gt;" in html
+
+
+UNPUBLISHED = {
+    "draft": {"status": Article.Status.DRAFT, "publish_at": None},
+    "in review": {"status": Article.Status.IN_REVIEW, "publish_at": None},
+    "scheduled": {"publish_at": timezone.now() + timedelta(days=1)},
+    "withdrawn": {"status": Article.Status.WITHDRAWN},
+}
+
+
+@pytest.mark.parametrize("state", UNPUBLISHED)
+def test_a_tag_only_unpublished_stories_carry_has_no_public_page_feed_or_sitemap_entry(
+    client, publisher, state
+):
+    """A tag page would confirm that an unpublished story exists: it exists only once a
+    published story carries the tag."""
+    secret = make_article(tags=["Secret merger"], **UNPUBLISHED[state])
+    make_article(tags=["Weather"])
+    slug = secret.tags.get().slug
+    urls = [f"/tag/{slug}/", f"/tag/{slug}/rss/", f"/tag/{slug}/atom/"]
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+    assert b"/tag/weather/" in client.get("/sitemap-tags.xml").content
+    assert slug.encode() not in client.get("/sitemap-tags.xml").content
+
+    make_article(tags=["Secret merger"])  # now a published story carries it
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    assert f"/tag/{slug}/".encode() in client.get("/sitemap-tags.xml").content

@@ -6,20 +6,32 @@ must come back with an error and with everything the user typed still in it; not
 ever be a server error.
 """
 
+import io
+import json
 import re
 from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import models
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
+from lxml import etree
 from taggit.models import Tag
 
+from articles import demo_content
 from articles.models import Article, Author, ImageCredit, Publisher, Section
-from tests.admin_forms import admin_form
+from photos.tasks import make_renditions
+from reader.sitemaps import SITEMAPS
+from tests import photo_files
+from tests.admin_forms import admin_form, photo_form_data
 from tests.factories import jpeg_bytes, make_article, make_author, make_photo, make_section
+from tests.tasks import tasks_run_after
 
 pytestmark = pytest.mark.django_db
 
@@ -167,11 +179,11 @@ def publish_everything():
 
 def public_urls():
     urls = {"/", "/republishing/"}
-    for article in Article.objects.all():
+    for article in Article.objects.published():
         urls |= {article.get_absolute_url(), f"{article.get_absolute_url()}republish/"}
     urls |= {author.get_absolute_url() for author in Author.objects.all()}
     urls |= {section.get_absolute_url() for section in Section.objects.all()}
-    urls |= {f"/tag/{tag.slug}/" for tag in Tag.objects.all()}
+    urls |= {f"/tag/{tag.slug}/" for tag in Article.objects.published().tags()}
     return urls
 
 
@@ -308,3 +320,169 @@ def test_nul_bytes_in_urls_are_a_clear_400(client, publisher, superuser, url):
     response = client.get(url)
     assert response.status_code == 400
     assert "This address cannot be read" in response.content.decode()
+
+
+# --- Characters no feed, sitemap or database can carry -------------------------------------
+
+# Every C0 control character: NUL, then those XML forbids, then tab, newline and carriage return.
+C0_CONTROLS = "".join(map(chr, range(0x20)))
+LONE_SURROGATES = "\ud800\udfff"
+# Letters at both ends: form fields strip surrounding whitespace, and \x1c-\x1f count as such.
+HOSTILE_TEXT = f"H{C0_CONTROLS[1:]}{LONE_SURROGATES}Z"  # NUL typed is a form error: see above
+HOSTILE_WITH_NUL = f"H{C0_CONTROLS}{LONE_SURROGATES}Z"
+UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def as_sent(value):
+    """What a browser (or a hostile client) puts on the wire: lone surrogates as raw bytes (in a
+    list, which the test client sends as the field's one value, bytes untouched)."""
+    if isinstance(value, str):
+        return [value.encode("utf-8", "surrogatepass")]
+    return value
+
+
+def assert_no_unprintable_text_stored():
+    """No text field of any of our models, or of a tag, holds a character XML cannot carry."""
+    for model in [*apps.get_app_config("articles").get_models(), Tag]:
+        fields = [
+            field.attname
+            for field in model._meta.concrete_fields
+            if isinstance(field, models.CharField | models.TextField)
+        ]
+        for row in model._default_manager.values(*fields):
+            for name, value in row.items():
+                assert not UNPRINTABLE.search(value or ""), (model.__name__, name, value)
+
+
+def machine_readable_urls():
+    """Every feed (site, section, author, tag) and sitemap the public can reach."""
+    feeds = {"/feeds/rss/", "/feeds/atom/"}
+    for listing in [
+        *Section.objects.filter(articles__in=Article.objects.published()),
+        *Author.objects.filter(articles__in=Article.objects.published()),
+    ]:
+        feeds |= {f"{listing.get_absolute_url()}rss/", f"{listing.get_absolute_url()}atom/"}
+    for tag in Article.objects.published().tags():
+        feeds |= {
+            reverse("reader:tag-rss", args=[tag.slug]),
+            reverse("reader:tag-atom", args=[tag.slug]),
+        }
+    sitemaps = {reverse("reader:sitemap-index")}
+    sitemaps |= {reverse("reader:sitemap-section", args=[name]) for name in SITEMAPS}
+    return feeds | sitemaps
+
+
+def assert_public_site_whole():
+    """Every public page answers 200 with no unprintable character; every feed and sitemap is
+    well-formed XML (lxml, strictly) and the JSON feed is JSON."""
+    reader = Client()
+    assert Article.objects.published().exists()
+    for url in public_urls() | {"/corrections/", "/search/?q=H", "/robots.txt"}:
+        response = reader.get(url)
+        assert response.status_code == 200, url
+        assert not UNPRINTABLE.search(response.content.decode()), url
+    for url in machine_readable_urls():
+        response = reader.get(url)
+        assert response.status_code == 200, url
+        etree.fromstring(response.content)  # raises XMLSyntaxError on any invalid character
+    response = reader.get(reverse("reader:feed-json"))
+    assert response.status_code == 200
+    assert json.loads(response.content)["items"]
+
+
+def test_control_characters_and_lone_surrogates_typed_into_every_text_field_break_nothing(
+    client, superuser, publisher
+):
+    """Typed into every free text field of every admin form: saved, cleaned, the site whole."""
+    desk = Desk(client, superuser)
+    for form, fields in FORMS.items():
+        data = desk.baseline(form) | dict.fromkeys(fields["free"], HOSTILE_TEXT)
+        response = desk.post(form, {name: as_sent(value) for name, value in data.items()})
+        assert response.status_code == 302, form
+    publish_everything()
+    article = Article.objects.get(slug__startswith="hostile-")
+    assert article.headline.startswith("H\t\n") and article.headline.endswith("Z")
+    assert_no_unprintable_text_stored()
+    assert_public_site_whole()
+
+
+def test_control_characters_and_nul_in_agency_iptc_and_xmp_break_nothing(
+    client, superuser, publisher
+):
+    """IPTC IIM carrying every C0 character and broken UTF-8 in every field we import, and an
+    XMP packet with control characters: uploaded, cleaned, the site whole (PostgreSQL refuses
+    NUL in text, so an uncleaned import would be a server error there)."""
+    client.force_login(superuser)
+    datasets = [(key, f"{name} {HOSTILE_WITH_NUL}") for name, [key, *_] in IIM_KEYS.items()]
+    wire = photo_files.with_iim(
+        photo_files.jpeg(), photo_files.iim(datasets, errors="surrogatepass")
+    )
+    with_xmp = photo_files.jpeg((640, 360), xmp=photo_files.xmp_packet(note=C0_CONTROLS))
+    for name, content in (("wire.jpg", wire), ("xmp.jpg", with_xmp)):
+        data = photo_form_data() | {"image": SimpleUploadedFile(name, content)}
+        with tasks_run_after(make_renditions):
+            response = client.post(reverse("admin:articles_imagecredit_add"), data)
+        assert response.status_code == 302, name
+    photo = ImageCredit.objects.get(image__endswith="wire.jpg")
+    assert photo.caption.startswith("caption H\t\n") and photo.caption.endswith("Z")
+    assert photo.photographer.startswith("photographer H")
+    assert_no_unprintable_text_stored()
+    make_article(lead_photo=photo, tags=[photo.agency])
+    assert_public_site_whole()
+    assert photo.caption.encode() in Client().get("/feeds/rss/").content
+
+
+IIM_KEYS = {
+    "caption": [(2, 120)],
+    "photographer": [(2, 80)],
+    "agency": [(2, 110)],
+    "providers": [(2, 115)],
+    "copyright_notice": [(2, 116)],
+    "special_instructions": [(2, 40)],
+    "reference_id": [(2, 103)],
+}
+# The demo's text fields, which the loader writes with the ORM, not through a form.
+DEMO_TEXT = {
+    "name", "terms", "description", "job_title", "bio", "affiliation", "caption", "alt_text",
+    "photographer", "agency", "providers", "suffix", "copyright_notice", "special_instructions",
+    "headline", "dek", "body", "dateline",
+}  # fmt: skip
+
+
+def hostile_demo(data, surrogates=True):
+    """The demo's content with hostile characters in every text it writes (but in the IPTC
+    it embeds, which is bytes: NUL and controls only)."""
+    if isinstance(data, list):
+        return [hostile_demo(item, surrogates) for item in data]
+    if not isinstance(data, dict):
+        return data
+    hostile = HOSTILE_WITH_NUL if surrogates else f"H{C0_CONTROLS}Z"
+    changed = {}
+    for key, value in data.items():
+        if key in DEMO_TEXT and isinstance(value, str):
+            value = f"{value[:40]} {hostile}"
+        elif key == "tags":
+            value = [f"{tag} {hostile}" for tag in value]
+        elif key == "iptc":
+            value = {name: f"{text} {C0_CONTROLS}" for name, text in value.items()}
+        else:
+            value = hostile_demo(value, surrogates)
+        changed[key] = value
+    return changed
+
+
+@pytest.mark.slow  # makes the demo's pictures and renditions
+def test_control_characters_nul_and_lone_surrogates_in_demo_content_break_nothing(
+    monkeypatch, publisher
+):
+    """The demo loader writes through the models: what it stores is cleaned the same way."""
+    Publisher.objects.all().delete()  # the loader fills in a publisher without a logo only
+    monkeypatch.setattr(demo_content, "PUBLISHER", hostile_demo(demo_content.PUBLISHER))
+    for name in ("SECTIONS", "AUTHORS", "ARTICLES"):
+        monkeypatch.setattr(demo_content, name, hostile_demo(getattr(demo_content, name)))
+    photos = {key: hostile_demo(data) for key, data in demo_content.PHOTOS.items()}
+    monkeypatch.setattr(demo_content, "PHOTOS", photos)
+    call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
+    assert Article.objects.filter(headline__endswith="H\t\n\rZ").exists()  # kept: tab, newlines
+    assert_no_unprintable_text_stored()
+    assert_public_site_whole()

@@ -23,6 +23,7 @@ from articles.models import (
     Publisher,
     Section,
 )
+from newsroom.lib.text import clean_text
 from photos.metadata import IIM_FIELDS, embed_iim
 
 DEMO_ACCOUNTS = [
@@ -157,7 +158,7 @@ class Command(BaseCommand):
                 Byline.objects.create(
                     article=article, author=authors[slug], role=role, position=position
                 )
-            article.tags.add(*data["tags"])
+            article.tags.add(*(clean_text(tag) for tag in data["tags"]))
             # A demo story has not been edited since it went out: no "Updated" line.
             if article.publish_at:
                 Article.objects.filter(pk=article.pk).update(updated_at=article.publish_at)
