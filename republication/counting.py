@@ -50,8 +50,8 @@ TRACKING_PARAMETER = re.compile(r"^(utm_|fbclid$|gclid$|mc_[ce]id$)")
 
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
-PAGE_URL_LENGTH = RepublicationView._meta.get_field("page_url").max_length
-SITE_LENGTH = RepublicationView._meta.get_field("site").max_length
+PAGE_URL_LENGTH: int = RepublicationView._meta.get_field("page_url").max_length or 500
+SITE_LENGTH: int = RepublicationView._meta.get_field("site").max_length or 255
 # What a referer's host may be: a DNS name (punycode, as browsers send it) or an IP address,
 # with a port. Anything else, or longer than the column, is not a page a reader saw.
 VALID_SITE = re.compile(r"^[a-z0-9_.:\[\]-]+$")
@@ -240,7 +240,9 @@ def record_hit(
         return False
 
 
-def _record(article_id: int, site: str, page_url: str, client_address: str, user_agent: str):
+def _record(
+    article_id: int, site: str, page_url: str, client_address: str, user_agent: str
+) -> bool:
     cache = counts_cache()
     window = settings.REPUBLICATION_DEDUP_SECONDS
     # One reader reloading one page within the window counts once. The reader is known only by
@@ -255,7 +257,7 @@ def _record(article_id: int, site: str, page_url: str, client_address: str, user
     limit_key = f"{KEY_PREFIX}:address:{address}"
     cache.add(limit_key, 0, timeout=window)
     try:
-        added = cache.incr(limit_key)
+        added: int = cache.incr(limit_key)
     except ValueError:  # the window ended between add and incr: a new one starts
         cache.add(limit_key, 1, timeout=window)
         added = 1

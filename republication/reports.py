@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -86,10 +86,15 @@ def republication_summary(
     views = RepublicationView.objects.filter(article=article)
     today = timezone.localdate()
     recent = views.since(today - timedelta(days=CHART_DAYS - 1))
-    totals = views.aggregate(total=Coalesce(Sum("views"), 0), sites=Count("site", distinct=True))
+    totals = views.aggregate(
+        total=Coalesce(Sum("views"), 0),
+        sites=Count("site", distinct=True),
+        # Pages as by_page() groups them: each address, and each site that sent only itself.
+        pages=Count("page_url", distinct=True, filter=~Q(page_url=""))
+        + Count("site", distinct=True, filter=Q(page_url="")),
+    )
     sites = list(views.by_site()[:site_limit])
     pages = list(views.by_page()[:page_limit])
-    page_count = views.by_page().count() if len(pages) == page_limit else len(pages)
     return {
         "total": totals["total"],
         "sites": sites,
@@ -99,7 +104,7 @@ def republication_summary(
         },
         "pages": pages,
         "other_pages": {
-            "count": page_count - len(pages),
+            "count": totals["pages"] - len(pages),
             "total": totals["total"] - sum(row["total"] for row in pages),
         },
         "chart": daily_views_svg(recent.daily_totals(), today),
@@ -117,7 +122,9 @@ def spreadsheet_safe(text: str) -> str:
     return f"'{text}" if text.startswith(FORMULA_START) else text
 
 
-def daily_views_by_site(since: date, until: date, article_ids: Iterable[int] | None = None):
+def daily_views_by_site(
+    since: date, until: date, article_ids: Iterable[int] | None = None
+) -> QuerySet[Any, Any]:
     """Views per day, story and republishing site (the host), oldest first: the rows of the CSV.
 
     Keyed by the site's host, so that views can later be grouped by the partner a host belongs to.

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import html5lib
 import pytest
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import DatabaseError, connection
 from django.urls import reverse
@@ -381,40 +381,6 @@ def test_nothing_is_lost_between_flushes(client, story):
     hit(client, story, address="192.0.2.3")
     assert flush_counts() == 2
     assert counts(story) == {("partner.example", PARTNER_PAGE): 3}
-
-
-@pytest.fixture
-def shared_cache(settings, tmp_path):
-    """Caches every process shares, as Redis is in production (folders here): the counts are
-    written by a worker, never by the web process."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(tmp_path / "shared-cache"),
-        },
-        "counts": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(tmp_path / "shared-counts"),
-            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
-        },
-    }
-
-
-@pytest.fixture
-def per_process_cache(settings):
-    """The caches in each process's memory (locmem, as `make run` has them without REDIS_URL)."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "republication-tests",
-        },
-        "counts": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "republication-tests-counts",
-        },
-    }
-    for each_cache in caches.all():
-        each_cache.clear()
 
 
 def queued_flushes():
