@@ -20,6 +20,7 @@ expiry (a Redis evicting only keys that expire never drops them); a generation's
 deleted once it has been read for the last time.
 """
 
+import functools
 import hashlib
 import logging
 import re
@@ -184,9 +185,14 @@ def is_ignored_agent(user_agent: str) -> bool:
     """Bots, crawlers, link previews, monitors and scripts; no User-Agent at all is not a reader."""
     if not user_agent.strip():
         return True
-    fragments = list(IGNORED_AGENTS)
-    fragments += [re.escape(fragment.lower()) for fragment in settings.REPUBLICATION_IGNORED_AGENTS]
-    return re.search("|".join(fragments), user_agent.lower()) is not None
+    pattern = _ignored_agents_pattern(tuple(settings.REPUBLICATION_IGNORED_AGENTS))
+    return pattern.search(user_agent.lower()) is not None
+
+
+@functools.cache
+def _ignored_agents_pattern(extra_fragments: tuple[str, ...]) -> re.Pattern[str]:
+    extra = [re.escape(fragment.lower()) for fragment in extra_fragments]
+    return re.compile("|".join([*IGNORED_AGENTS, *extra]))
 
 
 def counts_cache() -> BaseCache:
