@@ -22,6 +22,7 @@ deleted once it has been read for the last time.
 
 import functools
 import hashlib
+import ipaddress
 import logging
 import re
 import time
@@ -257,9 +258,9 @@ def _record(
     seen_key = f"{KEY_PREFIX}:seen:{_digest(article_id, site, page_url, reader)}"
     if not cache.add(seen_key, 1, timeout=window):
         return False
-    # However many browsers it claims to be and sites it names, one address adds at most
-    # REPUBLICATION_ADDRESS_LIMIT views to one story per window.
-    address = _digest(settings.SECRET_KEY, client_address, article_id)
+    # However many browsers it claims to be and sites it names, one address (an IPv6 /64) adds
+    # at most REPUBLICATION_ADDRESS_LIMIT views to one story per window.
+    address = _digest(settings.SECRET_KEY, _network_of(client_address), article_id)
     limit_key = f"{KEY_PREFIX}:address:{address}"
     cache.add(limit_key, 0, timeout=window)
     try:
@@ -270,6 +271,17 @@ def _record(
     if added > settings.REPUBLICATION_ADDRESS_LIMIT:
         return False
     return _count(article_id, timezone.localdate(), site, page_url)
+
+
+def _network_of(client_address: str) -> str:
+    """The address, or for IPv6 its /64: one home or phone is given a whole /64 to rotate in."""
+    try:
+        address = ipaddress.ip_address(client_address)
+        if address.version == 6:
+            return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    except ValueError:  # not an address (a proxy's odd header): counted as it is
+        pass
+    return client_address
 
 
 def _count(article_id: int, day: date, site: str, page_url: str, views: int = 1) -> bool:

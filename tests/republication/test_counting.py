@@ -251,6 +251,21 @@ def test_one_address_rotating_browsers_and_inventing_sites_adds_at_most_the_limi
     assert sum(counts(other_story).values()) == 1
 
 
+def test_an_ipv6_client_rotating_addresses_in_its_network_adds_at_most_the_limit(
+    client, story, settings
+):
+    settings.REPUBLICATION_ADDRESS_LIMIT = 5
+    for number in range(50):
+        hit(
+            client,
+            story,
+            referer=f"https://invented-{number}.example/",
+            address=f"2001:db8::{number:x}",
+        )
+    hit(client, story, address="2001:db8:0:1::1")  # another network
+    assert sum(counts(story).values()) == 6
+
+
 def test_the_story_admin_lists_the_top_sites_and_others_in_a_few_queries_whatever_their_number(
     client, story, editor, django_assert_max_num_queries
 ):
