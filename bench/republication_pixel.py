@@ -24,7 +24,11 @@ from django.urls import reverse  # noqa: E402
 
 
 def main(hits):
-    client = Client(HTTP_HOST="127.0.0.1")
+    # A browser's User-Agent: hits without one are not counted, and would measure nothing.
+    client = Client(
+        HTTP_HOST="127.0.0.1",
+        HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
+    )
     path = reverse("republication:republication-pixel", args=[1])
     pages = [f"https://partner{n % 50}.example/story-{n % 500}/" for n in range(hits)]
     with CaptureQueriesContext(connection) as queries:

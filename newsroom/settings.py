@@ -218,6 +218,12 @@ REPUBLICATION_EDITING_SCREENS = env_list(
     "REPUBLICATION_EDITING_SCREENS",
     "/wp-admin/,/admin/,/ghost/,/preview/,preview=true,preview_id=,/editor/,/edit/",
 )
+# What one address may add to one story's views per REPUBLICATION_DEDUP_SECONDS, however many
+# browsers it claims to be or sites it names.
+REPUBLICATION_ADDRESS_LIMIT = env_int("REPUBLICATION_ADDRESS_LIMIT", 20)
+# User-Agent fragments, besides the built-in list of link-preview bots, crawlers and monitors
+# (republication/counting.py), whose hits never count.
+REPUBLICATION_IGNORED_AGENTS = env_list("REPUBLICATION_IGNORED_AGENTS")
 # --- photos ---
 # The model that holds photos, for the photos app, which imports no other app of ours.
 PHOTOS_MODEL = "articles.ImageCredit"
@@ -324,7 +330,16 @@ if REDIS_URL:
                 # tokens) in its own memory, dropped the moment Redis reports them changed; 0: off.
                 "NEAR_CACHE_ENTRIES": env_int("PAGE_CACHE_LOCAL_ENTRIES", 2000),
             },
-        }
+        },
+        # Partners' view counts until they are written: never evicted to make room for pages.
+        # They carry no expiry, so a Redis with maxmemory-policy noeviction or volatile-*
+        # keeps them (docs/operations.md); REPUBLICATION_REDIS_URL may name a Redis of their own.
+        "counts": {
+            "BACKEND": "pagecache.backends.RedisCache",
+            "LOCATION": env_str("REPUBLICATION_REDIS_URL", REDIS_URL),
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "newsroom"),
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        },
     }
 else:
     CACHES = {
@@ -333,7 +348,15 @@ else:
             "LOCATION": "newsroom",
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "newsroom"),
             "OPTIONS": {"MAX_ENTRIES": 5000},
-        }
+        },
+        # Counts apart from pages, so that caching pages never culls them; the caps on what one
+        # address may add keep them few, so this limit is never reached.
+        "counts": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "newsroom-counts",
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "newsroom"),
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+        },
     }
 
 # Whole pages for anonymous readers (pagecache/). The cache is consulted before any

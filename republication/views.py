@@ -97,7 +97,9 @@ class PixelResponse(HttpResponse):
 def republication_pixel(request, article_id):
     """Counts one view of a republished copy in the cache. No database query, nothing fetched.
 
-    The id is not looked up here: counts for ids that name no article are dropped when written.
+    Answers its GIF whatever it is sent, and with the cache unreachable. The id is checked to fit
+    the database but not looked up here: counts for ids that name no article are dropped when
+    written.
     """
     record_hit(
         article_id,

@@ -8,7 +8,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group, User
 from django.core import serializers
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -62,9 +62,11 @@ def media_in_tmp(settings, tmp_path):
 def empty_cache():
     """Every test starts with an empty cache, or pages cached by one test would show in the next.
 
-    The cache (local memory, or Redis with REDIS_URL) is shared by the whole process.
+    The caches (local memory, or Redis with REDIS_URL) are shared by the whole process; the
+    republication counts have one of their own.
     """
-    cache.clear()
+    for each_cache in caches.all():
+        each_cache.clear()
     return cache
 
 

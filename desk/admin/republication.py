@@ -1,20 +1,27 @@
 """How stories travel: the republication panel on an article and the most republished stories."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
+from django.http import StreamingHttpResponse
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import RepublishedArticle
 from desk.admin.readonly import ReadOnlyAdmin
-from republication.reports import republication_summary
+from republication.reports import daily_views_by_site, republication_summary, views_csv_lines
 from republication.tasks import last_failure, request_flush
+
+# The longest period one export covers: ten years of days.
+EXPORT_MAX_DAYS = 3660
 
 
 def republication_panel(model_admin, article):
@@ -53,6 +60,35 @@ def counting_notes(waiting, failure):
     return notes
 
 
+def views_csv_response(rows, since: date, until: date) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(views_csv_lines(rows), content_type="text/csv; charset=utf-8")
+    filename = f"republished-views-{since.isoformat()}-{until.isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class ViewsExportForm(forms.Form):
+    """The period of a CSV export of republished views; the last 30 days unless chosen."""
+
+    since = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
+    until = forms.DateField(
+        label=_("To"), widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        until = cleaned.get("until") or timezone.localdate()
+        since = cleaned.get("since") or until - timedelta(days=29)
+        if since > until:
+            raise forms.ValidationError(_("The first day must come before the last."))
+        if (until - since).days >= EXPORT_MAX_DAYS:
+            raise forms.ValidationError(_("Export at most ten years at a time."))
+        cleaned["since"], cleaned["until"] = since, until
+        return cleaned
+
+
 @admin.register(RepublishedArticle)
 class MostRepublishedAdmin(ReadOnlyAdmin):
     """Articles ranked by views of their republished copies. Read-only."""
@@ -61,6 +97,8 @@ class MostRepublishedAdmin(ReadOnlyAdmin):
     list_display_links = None
     search_fields = ["headline"]
     list_per_page = 50
+    actions = ["export_views"]
+    change_list_template = "desk/most_republished_change_list.html"
 
     def get_queryset(self, request):
         since = timezone.localdate() - timedelta(days=29)
@@ -83,12 +121,6 @@ class MostRepublishedAdmin(ReadOnlyAdmin):
 
     def get_ordering(self, request):
         return ["-total_views", "-publish_at"]
-
-    def changelist_view(self, request, extra_context=None):
-        if request.method == "GET":
-            for message in counting_notes(request_flush(), last_failure()):
-                messages.info(request, message)
-        return super().changelist_view(request, extra_context)
 
     @admin.display(description=_("story"), ordering="headline")
     def story(self, article):
@@ -118,3 +150,50 @@ class MostRepublishedAdmin(ReadOnlyAdmin):
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)
+
+    def has_export_permission(self, request):
+        """Counts leave the newsroom for funders' reports: an editor's decision."""
+        return request.user.has_perm("articles.publish_article")
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "GET":
+            for message in counting_notes(request_flush(), last_failure()):
+                messages.info(request, message)
+        extra_context = {"may_export": self.has_export_permission(request)} | (extra_context or {})
+        return super().changelist_view(request, extra_context)
+
+    @admin.action(
+        description=_("Export the daily views of the selected stories (CSV)"),
+        permissions=["export"],
+    )
+    def export_views(self, request, queryset):
+        until = timezone.localdate()
+        rows = daily_views_by_site(date.min, until, queryset.values_list("pk", flat=True))
+        first = rows.first()
+        return views_csv_response(rows, first["day"] if first else until, until)
+
+    def get_urls(self):
+        return [
+            path(
+                "export/",
+                self.admin_site.admin_view(self.export_view),
+                name=f"{self.opts.app_label}_{self.opts.model_name}_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request):
+        """Views per day, story and republishing site as CSV, for a chosen period."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        form = ViewsExportForm(request.GET if "until" in request.GET else None)
+        if form.is_valid():
+            since, until = form.cleaned_data["since"], form.cleaned_data["until"]
+            return views_csv_response(daily_views_by_site(since, until), since, until)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Export republished views"),
+            "form": form,
+        }
+        return TemplateResponse(request, "desk/republication_export.html", context)

@@ -114,7 +114,9 @@ def test_pasted_copy_shows_the_story_on_another_site_and_is_counted(
     )
     partner_page = partner_site.url + "/news/harbour-talks/"
 
-    partner = new_page()
+    # A reader's Chromium: the headless one says "HeadlessChrome", which is not counted.
+    browser_agent = page.evaluate("navigator.userAgent").replace("HeadlessChrome", "Chrome")
+    partner = new_page(user_agent=browser_agent)
     with partner.expect_response("**/pixel.gif") as pixel:
         partner.goto(partner_page)
     assert pixel.value.status == 200

@@ -1,7 +1,6 @@
-from django.core.cache import cache
 from django.core.management.base import BaseCommand
 
-from republication.counting import flush_counts
+from republication.counting import counts_cache, flush_counts
 from republication.tasks import FAILURE_KEY
 
 
@@ -14,5 +13,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         views = flush_counts()
-        cache.delete(FAILURE_KEY)
+        counts_cache().delete(FAILURE_KEY)
         self.stdout.write(f"Wrote {views} republication view(s).")
