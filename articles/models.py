@@ -605,9 +605,14 @@ class Article(models.Model):
         if not old_slug or old_slug == self.slug:
             return
         ArticleRedirect.objects.filter(old_slug=self.slug).delete()
-        if self.publish_at and self.publish_at <= timezone.now() and self.status in (
-            self.Status.PUBLISHED,
-            self.Status.WITHDRAWN,
+        if (
+            self.publish_at
+            and self.publish_at <= timezone.now()
+            and self.status
+            in (
+                self.Status.PUBLISHED,
+                self.Status.WITHDRAWN,
+            )
         ):
             ArticleRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": self})
 

@@ -65,7 +65,7 @@ class PartnerRights:
     @property
     def full_text(self) -> bool:
         """Whether the whole story may be handed out, or only its summary and a link."""
-        return self.terms.republishable
+        return bool(self.terms.republishable)
 
     @property
     def licence_url(self) -> str:

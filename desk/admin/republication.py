@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from articles import workflow
 from articles.models import Article, ArticleRedirect, EmbargoShare, RepublishedArticle
-from newsroom.lib.urls import absolute_url
 from desk.admin.readonly import ReadOnlyAdmin
+from newsroom.lib.urls import absolute_url
 from republication.reports import republication_summary
 from republication.tasks import last_failure, request_flush
 

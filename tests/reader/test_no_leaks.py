@@ -18,8 +18,8 @@ from urllib.parse import quote, urlencode, urljoin, urlsplit
 
 import pytest
 from django.conf import settings
-from django.urls import reverse
 from django.core.files.base import ContentFile
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import (

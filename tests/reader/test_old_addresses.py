@@ -214,4 +214,3 @@ def test_a_missing_story_costs_few_queries(client, publisher, django_assert_max_
     """Old addresses are looked up only after a miss, and cheaply."""
     with django_assert_max_num_queries(6):
         assert client.get("/articles/no-such-story/").status_code == 404
-

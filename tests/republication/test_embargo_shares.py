@@ -122,15 +122,11 @@ def test_a_story_in_review_can_be_shared_and_its_copy_is_dated_by_the_embargo(
     assert response.status_code == 200
     published_iso = response.context["republication"]["published_iso"]
     assert published_iso == timezone.localtime(until).isoformat(timespec="seconds")
-    document = client.get(
-        reverse("republication:embargo-share-ninjs", args=[shared.token])
-    ).json()
+    document = client.get(reverse("republication:embargo-share-ninjs", args=[shared.token])).json()
     assert document["firstCreated"] == until.isoformat()
 
 
-def test_at_the_embargo_the_story_publishes_and_the_link_says_released(
-    client, editor, scheduled
-):
+def test_at_the_embargo_the_story_publishes_and_the_link_says_released(client, editor, scheduled):
     shared = share(scheduled, editor)
     # The schedule's time comes: published() shows the story from then on.
     Article.objects.filter(pk=scheduled.pk).update(publish_at=timezone.now() - timedelta(minutes=1))
@@ -138,9 +134,7 @@ def test_at_the_embargo_the_story_publishes_and_the_link_says_released(
     text = response.content.decode()
     assert "Released." in text and "Embargoed until" not in text
     assert scheduled.get_absolute_url() in text
-    document = client.get(
-        reverse("republication:embargo-share-ninjs", args=[shared.token])
-    ).json()
+    document = client.get(reverse("republication:embargo-share-ninjs", args=[shared.token])).json()
     assert document["pubStatus"] == "usable" and "edNote" not in document
     assert client.get(scheduled.get_absolute_url()).status_code == 200
 
