@@ -113,6 +113,11 @@ class EmbargoShareMixin:
             raise Http404("This link was withdrawn.")
         return share
 
+    def record_open(self, share):
+        # The desk checking a link ("View on site") is not the partner opening it.
+        if not self.request.user.is_staff:
+            share.record_open()
+
     def get_shared_article(self, share):
         return get_object_or_404(
             Article.objects.with_listing_related()
@@ -130,7 +135,7 @@ class EmbargoShareView(EmbargoShareMixin, TemplateView):
     def get_context_data(self, **kwargs):
         share = self.get_share()
         article = self.get_shared_article(share)
-        share.record_open()
+        self.record_open(share)
         article.embargo_until = share.embargo_until
         publisher = publisher_for(self.request)
         terms = article.republication_terms(publisher)
@@ -154,7 +159,7 @@ class EmbargoShareNinjsView(EmbargoShareMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         share = self.get_share()
         article = self.get_shared_article(share)
-        share.record_open()
+        self.record_open(share)
         embargo = None if share.is_released else share.embargo_until
         return ninjs_response(article_as_ninjs(article, publisher_for(request), embargo))
 

@@ -131,16 +131,12 @@ class EmbargoShareAdmin(admin.ModelAdmin):
 
     list_display = [
         "article",
-        "recipient_name",
-        "recipient_email",
+        "partner",
         "embargo_until",
         "state",
         "open_count",
-        "last_opened_at",
         "copy_count",
-        "last_copied_at",
     ]
-    list_filter = ["revoked_at", "embargo_until"]
     search_fields = ["article__headline", "recipient_name", "recipient_email"]
     list_select_related = ["article"]
     autocomplete_fields = ["article"]
@@ -184,6 +180,10 @@ class EmbargoShareAdmin(admin.ModelAdmin):
             % {"partner": obj.recipient_name, "url": absolute_url(obj.get_absolute_url())},
         )
         return super().response_add(request, obj, post_url_continue)
+
+    @admin.display(description=_("partner"), ordering="recipient_name")
+    def partner(self, share):
+        return format_html("{}<br>{}", share.recipient_name, share.recipient_email)
 
     @admin.display(description=_("state"))
     def state(self, share):

@@ -89,6 +89,9 @@ def test_the_link_records_opens_and_copies(client, editor, scheduled):
     assert shared.open_count == 2 and shared.first_opened_at <= shared.last_opened_at
     assert shared.copy_count == 1 and shared.last_copied_at is not None
     client.force_login(editor)
+    client.get(shared.get_absolute_url())  # the desk checking the link is not an open
+    shared.refresh_from_db()
+    assert shared.open_count == 2
     listing = client.get(reverse("admin:articles_embargoshare_changelist")).content.decode()
     assert "Harbour Times" in listing and "embargoed" in listing
 
