@@ -576,46 +576,6 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("reader:article-detail", kwargs={"slug": self.slug})
 
-    def clean(self):
-        """A slug that is another story's old address would silently break that story's links."""
-        taken = ArticleRedirect.objects.filter(old_slug=self.slug).exclude(article_id=self.pk)
-        if self.slug and taken.exists():
-            raise ValidationError(
-                {
-                    "slug": _(
-                        "This is an old address of another story, which partners' copies still "
-                        "link to. Choose another slug, or remove that old address first."
-                    )
-                }
-            )
-
-    @classmethod
-    def from_db(cls, db, field_names, values, **kwargs):
-        article = super().from_db(db, field_names, values, **kwargs)
-        article._saved_slug = article.__dict__.get("slug")
-        return article
-
-    def keep_old_address(self):
-        """A story readers have seen keeps its old slug as a permanent redirect to the new one.
-
-        Redirects name the article, not a slug, so a slug changed twice needs no chain; taking
-        back an old slug drops its redirect, so none ever points at its own address.
-        """
-        old_slug = getattr(self, "_saved_slug", None)
-        if not old_slug or old_slug == self.slug:
-            return
-        ArticleRedirect.objects.filter(old_slug=self.slug).delete()
-        if (
-            self.publish_at
-            and self.publish_at <= timezone.now()
-            and self.status
-            in (
-                self.Status.PUBLISHED,
-                self.Status.WITHDRAWN,
-            )
-        ):
-            ArticleRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": self})
-
     @property
     def last_updated(self):
         """When the story changed after it went out, or None if it has not (a minute's grace).
@@ -667,6 +627,46 @@ class Article(models.Model):
             required=tuple(e for e, _label in ATTRIBUTION_ELEMENTS if is_required(e)),
             contact_email=self.licensing_email or defaults.contact_email,
         )
+
+    def clean(self):
+        """A slug that is another story's old address would silently break that story's links."""
+        taken = ArticleRedirect.objects.filter(old_slug=self.slug).exclude(article_id=self.pk)
+        if self.slug and taken.exists():
+            raise ValidationError(
+                {
+                    "slug": _(
+                        "This is an old address of another story, which partners' copies still "
+                        "link to. Choose another slug, or remove that old address first."
+                    )
+                }
+            )
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        article = super().from_db(db, field_names, values, **kwargs)
+        article._saved_slug = article.__dict__.get("slug")
+        return article
+
+    def keep_old_address(self):
+        """A story readers have seen keeps its old slug as a permanent redirect to the new one.
+
+        Redirects name the article, not a slug, so a slug changed twice needs no chain; taking
+        back an old slug drops its redirect, so none ever points at its own address.
+        """
+        old_slug = getattr(self, "_saved_slug", None)
+        if not old_slug or old_slug == self.slug:
+            return
+        ArticleRedirect.objects.filter(old_slug=self.slug).delete()
+        if (
+            self.publish_at
+            and self.publish_at <= timezone.now()
+            and self.status
+            in (
+                self.Status.PUBLISHED,
+                self.Status.WITHDRAWN,
+            )
+        ):
+            ArticleRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": self})
 
 
 class Byline(models.Model):
@@ -985,34 +985,6 @@ class EmbargoShare(models.Model):
     def get_absolute_url(self):
         return reverse("republication:embargo-share", kwargs={"token": self.token})
 
-    def clean(self):
-        """Only a story not yet public, that partners may republish, with an embargo to come."""
-        if self.article_id is None:
-            return
-        article = self.article
-        if self.pk is None and not (
-            article.status == Article.Status.IN_REVIEW or article.is_scheduled
-        ):
-            raise ValidationError(
-                {"article": _("Only a story in review or scheduled can be shared under embargo.")}
-            )
-        if not article.republication_terms(Publisher.load()).republishable:
-            raise ValidationError({"article": _("This story is not for republication.")})
-        if self.embargo_until is None:
-            return
-        if self.pk is None and self.embargo_until <= timezone.now():
-            raise ValidationError({"embargo_until": _("Choose a time in the future.")})
-        if article.is_scheduled and self.embargo_until < article.publish_at:
-            raise ValidationError(
-                {
-                    "embargo_until": _(
-                        "The story appears on our site at %(when)s: the embargo cannot end "
-                        "before that."
-                    )
-                    % {"when": timezone.localtime(article.publish_at).strftime("%Y-%m-%d %H:%M")}
-                }
-            )
-
     @property
     def token(self):
         return signing.dumps({"share": self.pk, "article": self.article_id}, salt=self.SALT)
@@ -1046,6 +1018,34 @@ class EmbargoShare(models.Model):
         EmbargoShare.objects.filter(pk=self.pk).update(
             copy_count=models.F("copy_count") + 1, last_copied_at=timezone.now()
         )
+
+    def clean(self):
+        """Only a story not yet public, that partners may republish, with an embargo to come."""
+        if self.article_id is None:
+            return
+        article = self.article
+        if self.pk is None and not (
+            article.status == Article.Status.IN_REVIEW or article.is_scheduled
+        ):
+            raise ValidationError(
+                {"article": _("Only a story in review or scheduled can be shared under embargo.")}
+            )
+        if not article.republication_terms(Publisher.load()).republishable:
+            raise ValidationError({"article": _("This story is not for republication.")})
+        if self.embargo_until is None:
+            return
+        if self.pk is None and self.embargo_until <= timezone.now():
+            raise ValidationError({"embargo_until": _("Choose a time in the future.")})
+        if article.is_scheduled and self.embargo_until < article.publish_at:
+            raise ValidationError(
+                {
+                    "embargo_until": _(
+                        "The story appears on our site at %(when)s: the embargo cannot end "
+                        "before that."
+                    )
+                    % {"when": timezone.localtime(article.publish_at).strftime("%Y-%m-%d %H:%M")}
+                }
+            )
 
 
 class ArticleRedirect(models.Model):

@@ -6,6 +6,7 @@ out any photo our rights do not let partners reuse.
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from html import unescape
 from typing import Any
 from urllib.parse import urljoin
@@ -85,16 +86,19 @@ def corrections_url(article: Article) -> str:
 
 
 def republication_context(
-    article: Article, publisher: Publisher, terms: RepublicationTerms
+    article: Article,
+    publisher: Publisher,
+    terms: RepublicationTerms,
+    embargo_until: datetime | None = None,
 ) -> dict[str, Any]:
     """Everything the partner's copy and the notes beside it need.
 
-    A story shared under embargo has no publication time yet: its copy is dated by the embargo
-    (``article.embargo_until``, set by the embargoed share's page).
+    A story shared under embargo while still in review has no publication time yet: its copy is
+    dated by the embargo.
     """
     canonical_url = absolute_url(article.get_absolute_url())
     photos, photos_omitted = photos_for_partners(article)
-    published = article.publish_at or getattr(article, "embargo_until", None) or timezone.now()
+    published = article.publish_at or embargo_until or timezone.now()
     context: dict[str, Any] = {
         "article": article,
         "publisher": publisher,

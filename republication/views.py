@@ -136,7 +136,6 @@ class EmbargoShareView(EmbargoShareMixin, TemplateView):
         share = self.get_share()
         article = self.get_shared_article(share)
         self.record_open(share)
-        article.embargo_until = share.embargo_until
         publisher = publisher_for(self.request)
         terms = article.republication_terms(publisher)
         context = super().get_context_data(
@@ -149,7 +148,9 @@ class EmbargoShareView(EmbargoShareMixin, TemplateView):
             **kwargs,
         )
         if terms.republishable:
-            context["republication"] = republication_context(article, publisher, terms)
+            context["republication"] = republication_context(
+                article, publisher, terms, share.embargo_until
+            )
         return context
 
 
