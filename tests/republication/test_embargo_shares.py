@@ -229,3 +229,12 @@ def test_reporters_may_not_share_under_embargo(client, reporter, scheduled):
     assert client.get(ADD_URL).status_code == 403
     with pytest.raises(workflow.TransitionRefused):
         share(scheduled, reporter)
+
+
+def test_the_shared_page_costs_a_bounded_number_of_queries(
+    client, editor, scheduled, django_assert_max_num_queries
+):
+    """The share and its story (with bylines, tags, corrections), the open, the released check."""
+    shared = share(scheduled, editor)
+    with django_assert_max_num_queries(9):
+        assert client.get(shared.get_absolute_url()).status_code == 200
