@@ -5,9 +5,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, transaction
+from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -172,6 +174,16 @@ class Section(EditedInTheDesk):
         default=0, help_text=_("Sections are listed in this order on the site.")
     )
     description = models.TextField(blank=True)
+    licence = models.CharField(
+        _("republication licence"),
+        max_length=20,
+        choices=Licence,
+        blank=True,
+        help_text=_(
+            "The default for this section's stories, e.g. “Not for republication” for Opinion. "
+            "A story's own licence overrides it; leave empty to use the publisher's terms."
+        ),
+    )
 
     class Meta:
         ordering = ["order", "name"]
@@ -474,6 +486,10 @@ class ArticleQuerySet(models.QuerySet):
         """What the public may see. The only definition of it: every public surface starts here."""
         return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
 
+    def gone(self):
+        """Stories readers saw and that were then withdrawn: their addresses answer 410 Gone."""
+        return self.filter(status=Article.Status.WITHDRAWN, publish_at__lte=timezone.now())
+
     def newest_in_each_section(self, sections, count):
         """Up to ``count`` of the newest of these articles in each section, in one query.
 
@@ -590,7 +606,10 @@ class Article(EditedInTheDesk):
         self.body = sanitize_html(self.body)
         if self.status == self.Status.PUBLISHED and self.publish_at is None:
             self.publish_at = timezone.now()
-        super().save(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            self.keep_old_address()
+        self._saved_slug = self.slug
 
     def get_absolute_url(self):
         return reverse("reader:article-detail", kwargs={"slug": self.slug})
@@ -614,6 +633,13 @@ class Article(EditedInTheDesk):
         )
 
     @property
+    def withdrawal(self):
+        """The withdrawal (when, and the reason readers are given), or None if not withdrawn."""
+        if self.status != self.Status.WITHDRAWN:
+            return None
+        return self.transitions.filter(name="withdraw").first()
+
+    @property
     def is_scheduled(self):
         """Published, but not yet visible to the public."""
         return (
@@ -623,19 +649,64 @@ class Article(EditedInTheDesk):
         )
 
     def republication_terms(self, publisher):
-        """The terms in force for this story: each part its own where set, else the publisher's."""
+        """The terms in force for this story: each part its own where set, else the publisher's.
+
+        The licence alone has a middle step: the story's, else its section's, else the
+        publisher's (select the section with the article: with_listing_related() does).
+        """
         defaults = publisher.republication_terms()
 
         def is_required(element):
             override = getattr(self, f"requires_{element}")
             return element in defaults.required if override is None else override
 
+        section_licence = self.section.licence if self.section_id else ""
         return RepublicationTerms(
-            licence=self.licence or defaults.licence,
+            licence=self.licence or section_licence or defaults.licence,
             text=self.terms or defaults.text,
             required=tuple(e for e, _label in ATTRIBUTION_ELEMENTS if is_required(e)),
             contact_email=self.licensing_email or defaults.contact_email,
         )
+
+    def clean(self):
+        """A slug that is another story's old address would silently break that story's links."""
+        taken = ArticleRedirect.objects.filter(old_slug=self.slug).exclude(article_id=self.pk)
+        if self.slug and taken.exists():
+            raise ValidationError(
+                {
+                    "slug": _(
+                        "This is an old address of another story, which partners' copies still "
+                        "link to. Choose another slug, or remove that old address first."
+                    )
+                }
+            )
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        article = super().from_db(db, field_names, values, **kwargs)
+        article._saved_slug = article.__dict__.get("slug")
+        return article
+
+    def keep_old_address(self):
+        """A story readers have seen keeps its old slug as a permanent redirect to the new one.
+
+        Redirects name the article, not a slug, so a slug changed twice needs no chain; taking
+        back an old slug drops its redirect, so none ever points at its own address.
+        """
+        old_slug = getattr(self, "_saved_slug", None)
+        if not old_slug or old_slug == self.slug:
+            return
+        ArticleRedirect.objects.filter(old_slug=self.slug).delete()
+        if (
+            self.publish_at
+            and self.publish_at <= timezone.now()
+            and self.status
+            in (
+                self.Status.PUBLISHED,
+                self.Status.WITHDRAWN,
+            )
+        ):
+            ArticleRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": self})
 
 
 class Byline(models.Model):
@@ -920,6 +991,162 @@ class PreviewLink(models.Model):
             .filter(pk=payload.get("link"), article_id=payload.get("article"))
             .first()
         )
+
+
+class EmbargoShareQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at=None)
+
+
+class EmbargoShare(models.Model):
+    """A story shared ahead of publication with one partner, under embargo, by a signed link.
+
+    The link opens the partner's copy (HTML, text, ninjs) with the embargo stated on it, and
+    counts its opens and copies. Once the story is public it says "released"; revoked, it
+    shows nothing. The recipient is named here (organisation and e-mail address).
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="embargo_shares")
+    recipient_name = models.CharField(
+        _("partner"), max_length=200, help_text=_("The partner organisation, e.g. “Harbour Times”.")
+    )
+    recipient_email = models.EmailField(
+        _("partner's e-mail"), help_text=_("Who at the partner receives the link.")
+    )
+    embargo_until = models.DateTimeField(
+        _("embargoed until"),
+        help_text=_(
+            "The partner may publish from this time on. Not before the story is scheduled to "
+            "appear on our site."
+        ),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    open_count = models.PositiveIntegerField(_("opened"), default=0, editable=False)
+    first_opened_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_opened_at = models.DateTimeField(_("last opened"), null=True, blank=True, editable=False)
+    copy_count = models.PositiveIntegerField(_("copied"), default=0, editable=False)
+    last_copied_at = models.DateTimeField(_("last copied"), null=True, blank=True, editable=False)
+
+    objects = EmbargoShareQuerySet.as_manager()
+
+    SALT = "articles.embargo-share"
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("embargoed share")
+
+    def __str__(self):
+        return f"{self.article} → {self.recipient_name}"
+
+    def get_absolute_url(self):
+        return reverse("republication:embargo-share", kwargs={"token": self.token})
+
+    @property
+    def token(self):
+        return signing.dumps({"share": self.pk, "article": self.article_id}, salt=self.SALT)
+
+    @classmethod
+    def from_token(cls, token):
+        """The unrevoked share the token names, or None if it is forged or revoked."""
+        try:
+            payload = signing.loads(token, salt=cls.SALT)
+        except signing.BadSignature:
+            return None
+        return (
+            cls.objects.active()
+            .filter(pk=payload.get("share"), article_id=payload.get("article"))
+            .first()
+        )
+
+    @property
+    def is_released(self):
+        return Article.objects.published().filter(pk=self.article_id).exists()
+
+    def record_open(self):
+        now = timezone.now()
+        EmbargoShare.objects.filter(pk=self.pk).update(
+            open_count=models.F("open_count") + 1,
+            first_opened_at=Coalesce("first_opened_at", models.Value(now)),
+            last_opened_at=now,
+        )
+
+    def record_copy(self):
+        EmbargoShare.objects.filter(pk=self.pk).update(
+            copy_count=models.F("copy_count") + 1, last_copied_at=timezone.now()
+        )
+
+    def clean(self):
+        """Only a story not yet public, that partners may republish, with an embargo to come."""
+        if self.article_id is None:
+            return
+        article = self.article
+        if self.pk is None and not (
+            article.status == Article.Status.IN_REVIEW or article.is_scheduled
+        ):
+            raise ValidationError(
+                {"article": _("Only a story in review or scheduled can be shared under embargo.")}
+            )
+        if not article.republication_terms(Publisher.load()).republishable:
+            raise ValidationError({"article": _("This story is not for republication.")})
+        if self.embargo_until is None:
+            return
+        if self.pk is None and self.embargo_until <= timezone.now():
+            raise ValidationError({"embargo_until": _("Choose a time in the future.")})
+        if article.is_scheduled and self.embargo_until < article.publish_at:
+            raise ValidationError(
+                {
+                    "embargo_until": _(
+                        "The story appears on our site at %(when)s: the embargo cannot end "
+                        "before that."
+                    )
+                    % {"when": timezone.localtime(article.publish_at).strftime("%Y-%m-%d %H:%M")}
+                }
+            )
+
+
+class ArticleRedirect(EditedInTheDesk):
+    """An old address of a published story, answered with a permanent redirect to its current one.
+
+    Made when a published story's slug changes (Article.keep_old_address); editors may add, change
+    or remove them. Looked up only when no story has the slug, so they cost readers nothing.
+    """
+
+    old_slug = models.SlugField(
+        _("old slug"),
+        max_length=200,
+        unique=True,
+        help_text=_("The address that no longer names a story: /articles/<old slug>/."),
+    )
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        related_name="redirects",
+        help_text=_("The story it now leads to, at whatever its slug is."),
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("old address")
+        verbose_name_plural = _("old addresses")
+
+    def __str__(self):
+        return f"/articles/{self.old_slug}/"
+
+    def clean(self):
+        """No loops: an old address that is some story's current slug would never be reached."""
+        if self.old_slug and Article.objects.filter(slug=self.old_slug).exists():
+            raise ValidationError(
+                {
+                    "old_slug": _(
+                        "A story has this slug now: its address cannot also redirect elsewhere."
+                    )
+                }
+            )
 
 
 class EditSession(models.Model):

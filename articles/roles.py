@@ -68,6 +68,13 @@ ROLES: dict[str, dict[str, list[str]]] = {
             "add_previewlink",
             "change_previewlink",
             "view_previewlink",
+            "add_embargoshare",
+            "change_embargoshare",
+            "view_embargoshare",
+            "add_articleredirect",
+            "change_articleredirect",
+            "delete_articleredirect",
+            "view_articleredirect",
             "view_articletransition",
         ],
         "taggit": [

@@ -29,7 +29,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reversion.models import Version
 
-from articles.models import Article, ArticleTransition, Correction, ImageCredit, PreviewLink
+from articles.models import (
+    Article,
+    ArticleTransition,
+    Correction,
+    EmbargoShare,
+    ImageCredit,
+    PreviewLink,
+)
 
 Status = Article.Status
 
@@ -412,3 +419,31 @@ def revoke_preview_link(link: PreviewLink, user: User) -> PreviewLink:
         link.revoked_at = timezone.now()
         link.save()
     return link
+
+
+def share_under_embargo(
+    article: Article, user: User, recipient_name: str, recipient_email: str, embargo_until: datetime
+) -> EmbargoShare:
+    """A partner's own signed link to the copy of a story in review or scheduled."""
+    if not user.has_perm("articles.add_embargoshare"):
+        raise TransitionRefused(_("You may not share stories under embargo."))
+    share = EmbargoShare(
+        article=article,
+        created_by=user,
+        recipient_name=recipient_name,
+        recipient_email=recipient_email,
+        embargo_until=embargo_until,
+    )
+    share.full_clean()
+    share.save()
+    return share
+
+
+def revoke_embargo_share(share: EmbargoShare, user: User) -> EmbargoShare:
+    """The link stops working at once: it is checked against the database on every request."""
+    if not user.has_perm("articles.change_embargoshare"):
+        raise TransitionRefused(_("You may not revoke embargoed shares."))
+    if share.revoked_at is None:
+        share.revoked_at = timezone.now()
+        share.save(update_fields=["revoked_at"])
+    return share

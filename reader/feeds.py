@@ -1,7 +1,10 @@
 """RSS 2.0, Atom and JSON Feed 1.1 for the whole site and for each section, author and tag.
 
-Every feed lists Article.objects.published() only. Items carry the full sanitised body, every
-author, the section and tags as categories, and the lead photo as an enclosure with its credit.
+Every feed lists Article.objects.published() only. Anyone may copy from a feed, so it hands out
+no more than a partner's copy does (republication.copy.partner_rights): the full sanitised body
+only of stories that may be republished (the others: their summary and link, enough to read), a
+photo only if partners may reuse it, and each item's licence. Every item carries every author,
+and the section and tags as categories.
 Guids are tag URIs made from the article's id and creation date, so they survive a change of
 headline or slug and aggregators never show an updated story twice.
 """
@@ -26,6 +29,7 @@ from newsroom.lib.text import clean_text
 from newsroom.lib.urls import absolute_url
 from reader.furniture import site_furniture
 from reader.structured_data import iso_datetime
+from republication.copy import partner_rights
 
 FEED_LENGTH = 30
 MEDIA_NS = "http://search.yahoo.com/mrss/"
@@ -38,9 +42,25 @@ def article_guid(article):
     return f"tag:{host},{article.created_at:%Y-%m-%d}:article:{article.pk}"
 
 
-def feed_articles(queryset=None):
+def feed_articles(publisher, queryset=None):
+    """The newest published stories, each with what partners may have of it (``.rights``)."""
     queryset = Article.objects.published() if queryset is None else queryset
-    return queryset.with_listing_related().prefetch_related("tags")[:FEED_LENGTH]
+    articles = list(queryset.with_listing_related().prefetch_related("tags")[:FEED_LENGTH])
+    for article in articles:
+        article.rights = partner_rights(article, publisher)
+    return articles
+
+
+def feed_photo(article):
+    """The lead photo, if partners may reuse it and it has a public rendition; else None."""
+    photo = article.lead_photo
+    if photo in article.rights.photos and photo.public_rendition:
+        return photo
+    return None
+
+
+def licence_text(rights):
+    return f"{rights.terms.licence_label}: {rights.licence_url}"
 
 
 def categories(article):
@@ -98,7 +118,9 @@ class RssWithContent(XmlSafeFeed, Rss201rev2Feed):
         super().add_item_elements(handler, item)
         for name in item["authors"]:
             handler.addQuickElement("dc:creator", name)
-        handler.addQuickElement("content:encoded", item["content"])
+        if item["content"]:
+            handler.addQuickElement("content:encoded", item["content"])
+        handler.addQuickElement("dc:rights", item["licence"])
         _add_media_credit(handler, item)
 
 
@@ -114,7 +136,10 @@ class AtomWithContent(XmlSafeFeed, Atom1Feed):
             handler.startElement("author", {})
             handler.addQuickElement("name", name)
             handler.endElement("author")
-        handler.addQuickElement("content", item["content"], {"type": "html"})
+        if item["content"]:
+            handler.addQuickElement("content", item["content"], {"type": "html"})
+        handler.addQuickElement("link", "", {"rel": "license", "href": item["licence_url"]})
+        handler.addQuickElement("rights", item["licence"])
         _add_media_credit(handler, item)
 
 
@@ -167,7 +192,8 @@ class ArticleFeed(Feed):
         return published
 
     def items(self, source):
-        return feed_articles(self.filter_articles(Article.objects.published(), source.listing))
+        published = self.filter_articles(Article.objects.published(), source.listing)
+        return feed_articles(source.publisher, published)
 
     def title(self, source):
         if source.listing is None:
@@ -223,15 +249,18 @@ class ArticleFeed(Feed):
         return categories(item)
 
     def item_enclosures(self, item):
-        photo = item.lead_photo
-        if not photo or not photo.public_rendition:
+        photo = feed_photo(item)
+        if photo is None:
             return []
         return [Enclosure(absolute_url(photo.public_url), str(photo_size(photo)), "image/jpeg")]
 
     def item_extra_kwargs(self, item):
-        photo = item.lead_photo
+        photo = feed_photo(item)
         return {
-            "content": sanitize_html(item.body),
+            # A story not for republication: its summary (the description) and link only.
+            "content": sanitize_html(item.body) if item.rights.full_text else "",
+            "licence": licence_text(item.rights),
+            "licence_url": item.rights.licence_url,
             "authors": [byline.author.name for byline in item.bylines.all()],
             "photo": {
                 "url": absolute_url(photo.public_url),
@@ -239,7 +268,7 @@ class ArticleFeed(Feed):
                 "credit": photo.credit_line,
                 "caption": photo.caption,
             }
-            if photo and photo.public_rendition
+            if photo
             else None,
         }
 
@@ -293,12 +322,12 @@ def json_feed(request):
     """JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/) of the whole site."""
     publisher = site_furniture(request)["publisher"]
     items = []
-    for article in feed_articles():
+    for article in feed_articles(publisher):
+        rights = article.rights
         item = {
             "id": article_guid(article),
             "url": absolute_url(article.get_absolute_url()),
             "title": article.headline,
-            "content_html": sanitize_html(article.body),
             "date_published": iso_datetime(article.publish_at),
             "date_modified": iso_datetime(article.last_updated or article.publish_at),
             "authors": [
@@ -306,11 +335,22 @@ def json_feed(request):
                 for b in article.bylines.all()
             ],
             "tags": categories(article),
+            # JSON Feed's extensions start with an underscore.
+            "_rights": {
+                "licence": rights.terms.licence_label,
+                "url": rights.licence_url,
+                "full_text": rights.full_text,
+            },
         }
+        if rights.full_text:
+            item["content_html"] = sanitize_html(article.body)
+        else:
+            item["content_text"] = article.dek or article.headline
         if article.dek:
             item["summary"] = article.dek
-        if article.lead_photo and article.lead_photo.public_url:
-            item["image"] = absolute_url(article.lead_photo.public_url)
+        photo = feed_photo(article)
+        if photo is not None:
+            item["image"] = absolute_url(photo.public_url)
         items.append(item)
     feed = {
         "version": "https://jsonfeed.org/version/1.1",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("corrections/", views.CorrectionsView.as_view(), name="corrections"),
+    path("corrections/<int:pk>/", views.article_corrections, name="article-corrections"),
     path("feeds/rss/", feeds.ArticleFeed(), name="feed-rss"),
     path("feeds/atom/", feeds.AtomArticleFeed(), name="feed-atom"),
     path("feeds/json/", feeds.json_feed, name="feed-json"),

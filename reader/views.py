@@ -6,7 +6,7 @@ from django.contrib.sitemaps.views import sitemap as django_sitemap
 from django.contrib.sitemaps.views import x_robots_tag
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -20,6 +20,7 @@ from articles.models import Article, Author, Correction, PreviewLink, Section
 from articles.search import QueryTooLong, clean_query, search_articles, snippet
 from reader.furniture import site_furniture
 from reader.sitemaps import SITEMAPS
+from republication.addresses import MovedOrGoneMixin, gone_page
 
 
 class PublishedArticlesMixin:
@@ -70,9 +71,12 @@ class FrontPageView(PublishedArticlesMixin, ListView):
         return context
 
 
-class ArticleDetailView(PublishedArticlesMixin, DetailView):
+class ArticleDetailView(MovedOrGoneMixin, PublishedArticlesMixin, DetailView):
     template_name = "reader/article_detail.html"
     context_object_name = "article"
+
+    def gone_response(self, article):
+        return gone_page(self.request, article)
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related("tags", "corrections")
@@ -272,3 +276,19 @@ class CorrectionsView(ListView):
             .select_related("article")
             .order_by("-created_at", "-pk")
         )
+
+
+@require_safe
+def article_corrections(request, pk):
+    """The short address partners' copies link to: the story's corrections wherever it now is.
+
+    Named by id, which never changes, so copies pasted years ago still lead to the corrections
+    after a change of slug; a withdrawn story answers with its withdrawal notice.
+    """
+    article = Article.objects.published().filter(pk=pk).only("slug").first()
+    if article is not None:
+        return HttpResponseRedirect(f"{article.get_absolute_url()}#corrections")
+    withdrawn = Article.objects.gone().filter(pk=pk).first()
+    if withdrawn is not None:
+        return gone_page(request, withdrawn)
+    raise Http404("No such story.")

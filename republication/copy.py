@@ -5,6 +5,8 @@ out any photo our rights do not let partners reuse.
 """
 
 import re
+from dataclasses import dataclass
+from datetime import datetime
 from html import unescape
 from typing import Any
 from urllib.parse import urljoin
@@ -53,19 +55,59 @@ def photos_for_partners(article: Article) -> tuple[list[ImageCredit], int]:
     return allowed, len(photos) - len(allowed)
 
 
+@dataclass(frozen=True)
+class PartnerRights:
+    """What partners (and anything they could copy from, such as the feeds) may have of a story."""
+
+    terms: RepublicationTerms
+    photos: list[ImageCredit]  # the photos partners may reuse
+    photos_omitted: int
+
+    @property
+    def full_text(self) -> bool:
+        """Whether the whole story may be handed out, or only its summary and a link."""
+        return bool(self.terms.republishable)
+
+    @property
+    def licence_url(self) -> str:
+        # Custom terms, and "not for republication", have no licence deed: our terms page says.
+        return self.terms.licence_url or absolute_url(reverse("republication:terms"))
+
+
+def partner_rights(article: Article, publisher: Publisher) -> PartnerRights:
+    """The one decision on what of a story may leave the site for partners: copy, ninjs, feeds."""
+    photos, omitted = photos_for_partners(article)
+    return PartnerRights(article.republication_terms(publisher), photos, omitted)
+
+
+def corrections_url(article: Article) -> str:
+    """A short address for the story's corrections that survives any change of slug."""
+    return absolute_url(reverse("reader:article-corrections", args=[article.pk]))
+
+
 def republication_context(
-    article: Article, publisher: Publisher, terms: RepublicationTerms
+    article: Article,
+    publisher: Publisher,
+    terms: RepublicationTerms,
+    embargo_until: datetime | None = None,
 ) -> dict[str, Any]:
-    """Everything the partner's copy and the notes beside it need."""
+    """Everything the partner's copy and the notes beside it need.
+
+    A story shared under embargo while still in review has no publication time yet: its copy is
+    dated by the embargo.
+    """
     canonical_url = absolute_url(article.get_absolute_url())
     photos, photos_omitted = photos_for_partners(article)
+    published = article.publish_at or embargo_until or timezone.now()
     context: dict[str, Any] = {
         "article": article,
         "publisher": publisher,
         "terms": terms,
         "canonical_url": canonical_url,
         # HTML's <time> allows at most three digits of fractional seconds: give it none.
-        "published_iso": timezone.localtime(article.publish_at).isoformat(timespec="seconds"),
+        "published_iso": timezone.localtime(published).isoformat(timespec="seconds"),
+        "published": published,
+        "corrections_url": corrections_url(article),
         "logo_url": absolute_url(publisher.logo.url) if publisher.logo else "",
         "body": absolutize_links(article.body, canonical_url),
         "photos": [
@@ -81,6 +123,7 @@ def republication_context(
         "pixel_url": pixel_url(article),
         # Custom terms have no licence deed: the copy links to our terms page instead.
         "licence_url": terms.licence_url or absolute_url(reverse("republication:terms")),
+        "canonical_link_tag": f'<link rel="canonical" href="{escape(canonical_url)}">',
         "licence_label": terms.licence_label if terms.licence_url else _("our republication terms"),
         "bylines": list(article.bylines.all()),
     }

@@ -10,7 +10,7 @@ from django.urls import reverse
 from articles.models import Article, Byline, ImageCredit, Publisher
 from newsroom.lib.text import html_to_text
 from newsroom.lib.urls import absolute_url
-from republication.copy import absolutize_links, photos_for_partners
+from republication.copy import absolutize_links, corrections_url, partner_rights
 
 NINJS_STANDARD = {
     "name": "ninjs",
@@ -72,14 +72,18 @@ def _photo_as_ninjs(photo: ImageCredit, name: str) -> dict[str, Any]:
     return item
 
 
-def article_as_ninjs(article: Article, publisher: Publisher) -> dict[str, Any]:
-    """The ninjs document for a published article; photos partners may not reuse are left out."""
-    terms = article.republication_terms(publisher)
+def article_as_ninjs(
+    article: Article, publisher: Publisher, embargo_until: datetime | None = None
+) -> dict[str, Any]:
+    """The ninjs document for a published article; photos partners may not reuse are left out,
+    and a story not for republication has no body. ``embargo_until``: shared ahead of its
+    publication, it is "withheld" until then and says so."""
+    rights = partner_rights(article, publisher)
+    terms, photos = rights.terms, rights.photos
     canonical_url = absolute_url(article.get_absolute_url())
     bylines = list(article.bylines.all())
     body_html = absolutize_links(article.body, canonical_url)
     body_text = html_to_text(body_html)
-    photos, _omitted = photos_for_partners(article)
     usage = [str(terms.plain_words)]
     if terms.text:
         usage.append(terms.text)
@@ -95,10 +99,10 @@ def article_as_ninjs(article: Article, publisher: Publisher) -> dict[str, Any]:
         "standard": NINJS_STANDARD,
         "uri": canonical_url,
         "type": "text",
-        "representationType": "full",
+        "representationType": "full" if rights.full_text else "partial",
         "profile": "text-photo" if photos else "text-only",
         "versionCreated": _iso(article.updated_at),
-        "firstCreated": _iso(article.publish_at),
+        "firstCreated": _iso(article.publish_at or embargo_until),
         # A story partners may not republish is "withheld" for their systems, though we show it.
         "pubStatus": "usable" if terms.republishable else "withheld",
         "language": settings.LANGUAGE_CODE,
@@ -113,16 +117,6 @@ def article_as_ninjs(article: Article, publisher: Publisher) -> dict[str, Any]:
             }
             for byline in bylines
         ],
-        "bodies": [
-            {
-                "role": "main",
-                "contentType": "text/html",
-                "value": body_html,
-                "charCount": len(body_text),
-                "wordCount": len(body_text.split()),
-            },
-            {"role": "main", "contentType": "text/plain", "value": body_text},
-        ],
         "copyrightHolder": publisher.name,
         "usageTerms": " ".join(usage),
         "rightsInfo": {
@@ -132,6 +126,20 @@ def article_as_ninjs(article: Article, publisher: Publisher) -> dict[str, Any]:
             {"name": publisher.name, "role": "originfo", "uri": absolute_url("/")},
         ],
     }
+    if rights.full_text:
+        document["bodies"] = [
+            {
+                "role": "main",
+                "contentType": "text/html",
+                "value": body_html,
+                "charCount": len(body_text),
+                "wordCount": len(body_text.split()),
+            },
+            {"role": "main", "contentType": "text/plain", "value": body_text},
+        ]
+    if embargo_until is not None:
+        document["pubStatus"] = "withheld"
+        document["edNote"] = f"EMBARGOED: not to be published before {_iso(embargo_until)}."
     if article.dek:
         document["descriptions"] = [
             {"role": "summary", "contentType": "text/plain", "value": article.dek}
@@ -161,4 +169,23 @@ def article_as_ninjs(article: Article, publisher: Publisher) -> dict[str, Any]:
             _photo_as_ninjs(photo, "leadphoto" if photo == article.lead_photo else f"photo{n}")
             for n, photo in enumerate(photos, start=1)
         ]
+    return document
+
+
+def withdrawn_as_ninjs(article: Article, publisher: Publisher) -> dict[str, Any]:
+    """A withdrawn story for partners' systems: its address, "canceled" and the reason, only."""
+    withdrawal = article.withdrawal
+    document: dict[str, Any] = {
+        "standard": NINJS_STANDARD,
+        # Its id-based address: the slug of a withdrawn story is not handed out again.
+        "uri": corrections_url(article),
+        "type": "text",
+        "representationType": "partial",
+        "pubStatus": "canceled",
+        "copyrightHolder": publisher.name,
+        "edNote": "Withdrawn. Please take down any copy of this story."
+        + (f" {withdrawal.note}" if withdrawal and withdrawal.note else ""),
+    }
+    if withdrawal:
+        document["versionCreated"] = _iso(withdrawal.created_at)
     return document

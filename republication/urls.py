@@ -22,4 +22,19 @@ urlpatterns = [
         name="republication-pixel",
     ),
     path("republishing/", views.TermsView.as_view(), name="terms"),
+    path(
+        "republishing/embargoed/<str:token>/",
+        views.EmbargoShareView.as_view(),
+        name="embargo-share",
+    ),
+    path(
+        "republishing/embargoed/<str:token>/ninjs.json",
+        views.EmbargoShareNinjsView.as_view(),
+        name="embargo-share-ninjs",
+    ),
+    path(
+        "republishing/embargoed/<str:token>/copied/",
+        views.embargo_share_copied,
+        name="embargo-share-copied",
+    ),
 ]

@@ -2,16 +2,23 @@
 
 import base64
 
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.views.decorators.http import require_safe
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, TemplateView
 
-from articles.models import Article, Publisher
+from articles.models import Article, EmbargoShare, Publisher
 from newsroom.lib.http import client_ip
+from newsroom.lib.urls import absolute_url
+from republication.addresses import MovedOrGoneMixin, gone_page
 from republication.copy import republication_context
 from republication.counting import flush_due, record_hit
-from republication.ninjs import article_as_ninjs
+from republication.ninjs import article_as_ninjs, withdrawn_as_ninjs
 from republication.tasks import flush_soon
 
 
@@ -33,7 +40,7 @@ class PublishedArticleMixin:
         )
 
 
-class ArticleRepublishView(PublishedArticleMixin, DetailView):
+class ArticleRepublishView(MovedOrGoneMixin, PublishedArticleMixin, DetailView):
     """The partner's copy of a story, with what the terms require and the photo's rights.
 
     This page is where it lives without JavaScript; the article page's dialog loads the same
@@ -46,7 +53,8 @@ class ArticleRepublishView(PublishedArticleMixin, DetailView):
     def get_context_data(self, **kwargs):
         publisher = publisher_for(self.request)
         terms = self.object.republication_terms(publisher)
-        context = super().get_context_data(terms=terms, **kwargs)
+        canonical_url = absolute_url(self.object.get_absolute_url())
+        context = super().get_context_data(terms=terms, canonical_url=canonical_url, **kwargs)
         if terms.republishable:
             context["republication"] = republication_context(self.object, publisher, terms)
         return context
@@ -56,6 +64,9 @@ class ArticleRepublishView(PublishedArticleMixin, DetailView):
         response["X-Robots-Tag"] = "noindex"
         return response
 
+    def gone_response(self, article):
+        return gone_page(self.request, article)
+
 
 class ArticleRepublishPanelView(ArticleRepublishView):
     """The partner's panel alone, for the "Republish this story" dialog."""
@@ -63,7 +74,7 @@ class ArticleRepublishPanelView(ArticleRepublishView):
     template_name = "republication/republish_panel_fragment.html"
 
 
-class ArticleNinjsView(PublishedArticleMixin, DetailView):
+class ArticleNinjsView(MovedOrGoneMixin, PublishedArticleMixin, DetailView):
     """The story as IPTC ninjs 3.1 JSON for partners' systems, under the same rights rules."""
 
     def get_queryset(self):
@@ -71,10 +82,98 @@ class ArticleNinjsView(PublishedArticleMixin, DetailView):
 
     def render_to_response(self, context, **response_kwargs):
         publisher = publisher_for(self.request)
-        document = article_as_ninjs(self.object, publisher)
-        return JsonResponse(
-            document, json_dumps_params={"ensure_ascii": False, "indent": 2}, **response_kwargs
+        return ninjs_response(article_as_ninjs(self.object, publisher), **response_kwargs)
+
+    def gone_response(self, article):
+        document = withdrawn_as_ninjs(article, publisher_for(self.request))
+        return ninjs_response(document, status=410)
+
+
+def ninjs_response(document, **response_kwargs):
+    return JsonResponse(
+        document, json_dumps_params={"ensure_ascii": False, "indent": 2}, **response_kwargs
+    )
+
+
+class EmbargoShareMixin:
+    """A partner's signed link to a story shared ahead of publication; 404 once revoked, or when
+    the story is no longer on its way to readers (back to draft, withdrawn). Never cached."""
+
+    @method_decorator(never_cache)
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        # The address is the partner's key: no link on the page may pass it on.
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    def get_share(self):
+        share = EmbargoShare.from_token(self.kwargs["token"])
+        if share is None:
+            raise Http404("This link was withdrawn.")
+        return share
+
+    def record_open(self, share):
+        # The desk checking a link ("View on site") is not the partner opening it.
+        if not self.request.user.is_staff:
+            share.record_open()
+
+    def get_shared_article(self, share):
+        return get_object_or_404(
+            Article.objects.with_listing_related()
+            .prefetch_related("tags", "corrections")
+            .exclude(status__in=[Article.Status.DRAFT, Article.Status.WITHDRAWN]),
+            pk=share.article_id,
         )
+
+
+class EmbargoShareView(EmbargoShareMixin, TemplateView):
+    """The partner's copy of a story under embargo, the embargo stated; "released" once public."""
+
+    template_name = "republication/embargo_share.html"
+
+    def get_context_data(self, **kwargs):
+        share = self.get_share()
+        article = self.get_shared_article(share)
+        self.record_open(share)
+        publisher = publisher_for(self.request)
+        terms = article.republication_terms(publisher)
+        context = super().get_context_data(
+            share=share,
+            article=article,
+            terms=terms,
+            released=share.is_released,
+            ninjs_url=reverse("republication:embargo-share-ninjs", args=[self.kwargs["token"]]),
+            copied_url=reverse("republication:embargo-share-copied", args=[self.kwargs["token"]]),
+            **kwargs,
+        )
+        if terms.republishable:
+            context["republication"] = republication_context(
+                article, publisher, terms, share.embargo_until
+            )
+        return context
+
+
+class EmbargoShareNinjsView(EmbargoShareMixin, TemplateView):
+    """The shared story as ninjs: "withheld" with the embargo in its edNote until released."""
+
+    def get(self, request, *args, **kwargs):
+        share = self.get_share()
+        article = self.get_shared_article(share)
+        self.record_open(share)
+        embargo = None if share.is_released else share.embargo_until
+        return ninjs_response(article_as_ninjs(article, publisher_for(request), embargo))
+
+
+@csrf_exempt  # the signed address is the credential; the partner's page has no form to post
+@require_POST
+def embargo_share_copied(request, token):
+    """The partner's page reports a Copy button pressed, so the desk sees who copied the story."""
+    share = EmbargoShare.from_token(token)
+    if share is None:
+        raise Http404("This link was withdrawn.")
+    share.record_copy()
+    return HttpResponse(status=204)
 
 
 # A transparent 1x1 GIF: the smallest image every browser shows.

@@ -42,7 +42,7 @@ class PublisherAdmin(VersionCheckedAdmin):
 
 @admin.register(Section)
 class SectionAdmin(VersionCheckedAdmin):
-    list_display = ["name", "slug", "order"]
+    list_display = ["name", "slug", "order", "licence"]
     list_editable = ["order"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

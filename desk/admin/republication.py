@@ -15,8 +15,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import RepublishedArticle
+from articles import workflow
+from articles.models import Article, ArticleRedirect, EmbargoShare, RepublishedArticle
 from desk.admin.readonly import ReadOnlyAdmin
+from desk.admin.versioned import VersionCheckedAdmin
+from newsroom.lib.urls import absolute_url
 from republication.reports import daily_views_by_site, republication_summary, views_csv_lines
 from republication.tasks import last_failure, request_flush
 
@@ -197,3 +200,104 @@ class MostRepublishedAdmin(ReadOnlyAdmin):
             "form": form,
         }
         return TemplateResponse(request, "desk/republication_export.html", context)
+
+
+@admin.register(EmbargoShare)
+class EmbargoShareAdmin(admin.ModelAdmin):
+    """Stories shared ahead of publication: one signed link per partner, who opened and copied it.
+
+    A share is made once and then only revoked: its story, partner and embargo are fixed.
+    """
+
+    list_display = [
+        "article",
+        "partner",
+        "embargo_until",
+        "state",
+        "open_count",
+        "copy_count",
+    ]
+    search_fields = ["article__headline", "recipient_name", "recipient_email"]
+    list_select_related = ["article"]
+    autocomplete_fields = ["article"]
+    actions = ["revoke_selected"]
+    fields = ["article", "recipient_name", "recipient_email", "embargo_until"]
+    tracking_fields = [
+        "partner_link",
+        "state",
+        "created_by",
+        "created_at",
+        "open_count",
+        "first_opened_at",
+        "last_opened_at",
+        "copy_count",
+        "last_copied_at",
+        "revoked_at",
+    ]
+
+    def get_fields(self, request, obj=None):
+        return self.fields if obj is None else [*self.fields, *self.tracking_fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else [*self.fields, *self.tracking_fields]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "article":
+            kwargs["queryset"] = Article.objects.exclude(
+                status__in=[Article.Status.DRAFT, Article.Status.WITHDRAWN]
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        messages.success(
+            request,
+            _("Send %(partner)s this link: %(url)s")
+            % {"partner": obj.recipient_name, "url": absolute_url(obj.get_absolute_url())},
+        )
+        return super().response_add(request, obj, post_url_continue)
+
+    @admin.display(description=_("partner"), ordering="recipient_name")
+    def partner(self, share):
+        return format_html("{}<br>{}", share.recipient_name, share.recipient_email)
+
+    @admin.display(description=_("state"))
+    def state(self, share):
+        if share.revoked_at:
+            return _("revoked")
+        # One query per row, on a list of a few dozen shares at most.
+        return _("released") if share.is_released else _("embargoed")
+
+    @admin.display(description=_("partner's link"))
+    def partner_link(self, share):
+        if share.revoked_at:
+            return _("Revoked: the link no longer works.")
+        url = absolute_url(share.get_absolute_url())
+        return format_html('<a href="{}">{}</a>', url, url)
+
+    @admin.action(description=_("Revoke the selected links"), permissions=["change"])
+    def revoke_selected(self, request, queryset):
+        revoked = 0
+        for share in queryset.filter(revoked_at=None):
+            workflow.revoke_embargo_share(share, request.user)
+            revoked += 1
+        messages.success(request, _("%(count)d link(s) revoked.") % {"count": revoked})
+
+
+@admin.register(ArticleRedirect)
+class ArticleRedirectAdmin(VersionCheckedAdmin):
+    """Old addresses of stories, each a permanent redirect to the story's current address."""
+
+    list_display = ["__str__", "article", "current_address", "created_at"]
+    search_fields = ["old_slug", "article__headline", "article__slug"]
+    list_select_related = ["article"]
+    autocomplete_fields = ["article"]
+    fields = ["old_slug", "article"]
+
+    @admin.display(description=_("leads to"))
+    def current_address(self, redirect):
+        return redirect.article.get_absolute_url()

@@ -23,6 +23,11 @@
       if (status) {
         status.textContent = status.getAttribute(copied ? "data-copied" : "data-copy-failed");
       }
+      // An embargoed share tells the desk its partner copied the story.
+      var copiedUrl = panel.getAttribute && panel.getAttribute("data-copied-url");
+      if (copiedUrl && navigator.sendBeacon) {
+        navigator.sendBeacon(copiedUrl);
+      }
     }
     if (!source) {
       return;

@@ -124,7 +124,9 @@ def test_edit_correction_and_withdrawal_show_at_once(client, story):
 
     story.status = Article.Status.WITHDRAWN
     story.save()
-    assert client.get(url).status_code == 404
+    gone = client.get(url)
+    assert gone.status_code == 410
+    assert "Harbour talks collapse" not in gone.content.decode()
     assert "Harbour talks collapse" not in html(client, FRONT)
 
 
@@ -146,7 +148,8 @@ def test_new_slug_retires_the_old_address(client, story):
     html(client, old_url)
     story.slug = "harbour-talks-stall-again"
     story.save()
-    assert client.get(old_url).status_code == 404
+    moved = client.get(old_url)  # not the cached page: a permanent redirect to the new address
+    assert (moved.status_code, moved["Location"]) == (301, story.get_absolute_url())
     assert "Harbour talks stall" in html(client, story.get_absolute_url())
 
 

@@ -30,6 +30,7 @@ def story(publisher):
         photographer="Alexei Druzhinin",
         caption="Cranes at dusk.",
         copyright_notice="© Reuters",
+        may_republish=True,
     )
     return make_article(
         headline="Harbour talks stall",

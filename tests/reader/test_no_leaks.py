@@ -19,9 +19,17 @@ from urllib.parse import quote, urlencode, urljoin, urlsplit
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, ImageCredit, PreviewLink
+from articles.models import (
+    Article,
+    ArticleRedirect,
+    EmbargoShare,
+    ImageCredit,
+    Licence,
+    PreviewLink,
+)
 from tests.factories import jpeg_bytes, make_article, make_author, make_photo, make_section
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +40,12 @@ NOT_PUBLIC = {
     "review": {"status": Article.Status.IN_REVIEW, "publish_at": None},
     "scheduled": {"status": Article.Status.PUBLISHED, "publish_at": timedelta(days=1)},
     "withdrawn": {"status": Article.Status.WITHDRAWN, "publish_at": -timedelta(days=1)},
+    "embargoed": {"status": Article.Status.PUBLISHED, "publish_at": timedelta(days=1)},
+    "shared": {"status": Article.Status.IN_REVIEW, "publish_at": None},
+    "moved": {"status": Article.Status.PUBLISHED, "publish_at": timedelta(days=1)},
 }
+# What anyone can copy from: a partner gets no more here than the partner's copy gives.
+PARTNER_SURFACES = ("/feeds/", "/rss/", "/atom/", "ninjs", "/republish")
 OWN_HOSTS = {"testserver", urlsplit(settings.SITE_URL).netloc}
 NOT_CRAWLED = ("/admin/", "/static/", "/media/")
 MAX_PAGES = 600
@@ -47,6 +60,8 @@ class Secrets:
     slugs: set = field(default_factory=set)
     ids: set = field(default_factory=set)
     urls: set = field(default_factory=set)  # extra starting points (e.g. expired preview links)
+    # Words readers may see on the story's page, but which no partner surface may hand out.
+    partner_words: set = field(default_factory=set)
 
 
 def make_secret_article(state, section, author):
@@ -95,9 +110,69 @@ def make_dead_preview_links(section, author):
     return secrets
 
 
+def make_embargo_shares(section, author):
+    """A scheduled and an in-review story shared with partners: links revoked, and live ones
+    that the public site must never lead to."""
+    secrets = Secrets()
+    for state in ["embargoed", "shared"]:
+        add(secrets, make_secret_article(state, section, author))
+        article = Article.objects.get(slug=f"xyzzy{state}slug")
+        until = timezone.now() + timedelta(days=2)
+        for revoked_at in [None, timezone.now()]:
+            share = EmbargoShare.objects.create(
+                article=article,
+                recipient_name="Harbour Times",
+                recipient_email="desk@harbour.example",
+                embargo_until=until,
+                revoked_at=revoked_at,
+            )
+            if revoked_at:
+                secrets.urls |= {
+                    share.get_absolute_url(),
+                    reverse("republication:embargo-share-ninjs", args=[share.token]),
+                }
+    return secrets
+
+
+def make_moved_secret(section, author):
+    """A scheduled story with an old address: the redirect must not lead the public to it."""
+    secrets = make_secret_article("moved", section, author)
+    ArticleRedirect.objects.create(
+        old_slug="xyzzyoldslug", article=Article.objects.get(slug="xyzzymovedslug")
+    )
+    secrets.words.add("xyzzyoldslug")
+    secrets.urls.add("/articles/xyzzyoldslug/")
+    return secrets
+
+
+def make_partner_only_material(section, author):
+    """Public stories readers read whole but partners may not have whole: a story not for
+    republication, one in a section not for republication, and a photo partners may not reuse."""
+    make_article(
+        body="<p>xyzzywithheldbody.</p>", licence=Licence.NONE, section=section, authors=[author]
+    )
+    opinion = make_section(name="Opinion", slug="opinion", licence=Licence.NONE)
+    make_article(body="<p>xyzzyopinionbody.</p>", section=opinion, authors=[author])
+    photo = make_photo(caption="xyzzynoreusecaption", may_republish=False)
+    make_article(lead_photo=photo, section=section, authors=[author], licence=Licence.CC_BY)
+    return Secrets(
+        partner_words={
+            "xyzzywithheldbody",
+            "xyzzyopinionbody",
+            "xyzzynoreusecaption",
+            f"renditions/{photo.pk}/",
+        }
+    )
+
+
 # Other features add their own secret things here: a callable (section, author) that makes
 # them and returns Secrets, with any URL that must reveal nothing in Secrets.urls.
-EXTRA_SECRET_MAKERS = [make_dead_preview_links]
+EXTRA_SECRET_MAKERS = [
+    make_dead_preview_links,
+    make_embargo_shares,
+    make_moved_secret,
+    make_partner_only_material,
+]
 
 
 @pytest.fixture
@@ -118,7 +193,7 @@ def site_with_secrets(publisher, settings):
 
 
 def add(into, more):
-    for name in ["words", "search_terms", "slugs", "ids", "urls"]:
+    for name in ["words", "search_terms", "slugs", "ids", "urls", "partner_words"]:
         getattr(into, name).update(getattr(more, name))
 
 
@@ -170,7 +245,10 @@ class Crawler:
         for term in self.secrets.search_terms:
             if term in url:  # a search page may say what was searched for, and nothing more
                 text = text.replace(term, "")
-        for word in self.secrets.words | self.secrets.slugs:
+        words = self.secrets.words | self.secrets.slugs
+        if any(surface in url for surface in PARTNER_SURFACES):
+            words |= self.secrets.partner_words
+        for word in words:
             assert word.lower() not in text, f"{word!r} leaks on {url}"
 
     def discover(self, url, response):
@@ -255,8 +333,13 @@ def test_no_unpublished_story_leaks_anywhere_on_the_public_site(client, site_wit
     assert secrets.urls <= visited.keys()  # dead preview links: visited, and revealed nothing
     assert {visited[url] for url in secrets.urls} == {404}
     for slug in secrets.slugs:
-        assert visited[f"/articles/{slug}/"] == 404
-        assert visited[f"/articles/{slug}/republish/"] == 404
+        # A withdrawn story is gone (410) and says only that; the others were never there.
+        expected = 410 if slug == "xyzzywithdrawnslug" else 404
+        assert visited[f"/articles/{slug}/"] == expected
+        assert visited[f"/articles/{slug}/republish/"] == expected
+    # The feeds and partners' pages were crawled, with the stories partners may not have whole.
+    assert {"/feeds/rss/", "/feeds/atom/", "/feeds/json/", "/section/opinion/rss/"} <= set(visited)
+    assert any(url.endswith("/ninjs.json") and status == 200 for url, status in visited.items())
     assert len(visited) >= 20
 
 
@@ -269,3 +352,12 @@ def test_the_crawler_notices_a_leak(client, site_with_secrets):
     crawler = Crawler(client, secrets, public)
     with pytest.raises(AssertionError, match="xyzzydraft"):
         crawler.run(["/"])
+
+
+def test_the_crawler_notices_a_story_handed_out_whole_against_its_terms(client, site_with_secrets):
+    """The control for partner surfaces: a feed carrying the withheld story's body fails."""
+    public, secrets = site_with_secrets
+    Article.objects.filter(body__contains="xyzzywithheldbody").update(licence=Licence.CC_BY)
+    crawler = Crawler(client, secrets, public)
+    with pytest.raises(AssertionError, match="xyzzywithheldbody"):
+        crawler.run(["/feeds/rss/"])

@@ -137,14 +137,18 @@ def test_non_public_articles_are_404_and_absent_everywhere(client, publisher, ed
     article = make_article(headline="Secret headline", tags=["secret-tag"], status=state["status"])
     Article.objects.filter(pk=article.pk).update(publish_at=publish_at)
     author = article.authors.get()
+    # A story readers saw and that was withdrawn is gone (410), saying only that it was withdrawn.
+    expected = 410 if state["status"] == Article.Status.WITHDRAWN else 404
     for url in [
         article.get_absolute_url(),
         reverse("republication:article-republish", args=[article.slug]),
         reverse("reader:tag", args=["secret-tag"]),  # only this story carries the tag
     ]:
-        assert client.get(url).status_code == 404, url
+        response = client.get(url)
+        assert response.status_code == expected, url
+        assert "Secret headline" not in response.content.decode(), url
     client.force_login(editor)  # a logged-in editor gets no special view on the public site
-    assert client.get(article.get_absolute_url()).status_code == 404
+    assert client.get(article.get_absolute_url()).status_code == expected
     client.logout()
     for url in [
         "/",
