@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from articles.models import Article, RepublicationView
+from republication.partners import attribute_to_partners
 
 CHART_DAYS = 30
 CHART_WIDTH, CHART_HEIGHT, CHART_BASELINE = 300, 80, 66
@@ -77,7 +78,7 @@ def republication_summary(article: Article, page_limit: int = 50) -> dict[str, A
     recent = views.since(today - timedelta(days=CHART_DAYS - 1))
     return {
         "total": views.aggregate(total=Sum("views"))["total"] or 0,
-        "sites": list(views.by_site()),
+        "sites": attribute_to_partners(views.by_site()),
         "pages": list(views.by_page()[:page_limit]),
         "chart": daily_views_svg(recent.daily_totals(), today),
     }

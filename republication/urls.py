@@ -1,6 +1,6 @@
 from django.urls import path
 
-from republication import views
+from republication import api, views
 
 app_name = "republication"
 
@@ -22,4 +22,12 @@ urlpatterns = [
         name="republication-pixel",
     ),
     path("republishing/", views.TermsView.as_view(), name="terms"),
+    path("partners/register/", views.PartnerRegistrationView.as_view(), name="partner-register"),
+    path("api/partners/stories/", api.story_list, name="api-stories"),
+    path("api/partners/stories/<int:article_id>/", api.story_detail, name="api-story"),
+    path(
+        "api/partners/stories/<int:article_id>/corrections/",
+        api.story_corrections,
+        name="api-story-corrections",
+    ),
 ]

@@ -2,15 +2,20 @@
 
 import base64
 
+from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import CreateView, DetailView, TemplateView
 
 from articles.models import Article, Publisher
 from newsroom.lib.http import client_ip
 from republication.copy import republication_context
 from republication.counting import flush_due, record_hit
+from republication.forms import PartnerRegistrationForm
 from republication.ninjs import article_as_ninjs
 from republication.tasks import flush_soon
 
@@ -121,3 +126,29 @@ class TermsView(TemplateView):
     def get_context_data(self, **kwargs):
         terms = publisher_for(self.request).republication_terms()
         return super().get_context_data(terms=terms, **kwargs)
+
+
+class PartnerRegistrationView(CreateView):
+    """A publisher asks to become a partner; an editor approves it in the desk.
+
+    Limited per address, so the form cannot fill the desk's list; never cached (it carries a
+    CSRF token).
+    """
+
+    form_class = PartnerRegistrationForm
+    template_name = "republication/partner_register.html"
+    REQUESTS_PER_HOUR = 5
+
+    @method_decorator(never_cache)
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        counter = f"partner-registrations:{client_ip(self.request)}"
+        cache.add(counter, 0, timeout=3600)
+        if cache.incr(counter) > self.REQUESTS_PER_HOUR:
+            form.add_error(None, _("Too many requests from your address; try again in an hour."))
+            return self.form_invalid(form)
+        form.instance.registered_by_partner = True
+        self.object = form.save()
+        return self.render_to_response(self.get_context_data(registered=self.object))

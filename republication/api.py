@@ -1,0 +1,256 @@
+"""The partner API: read-only, one key per partner, the stories partners may take as ninjs 3.1.
+
+Rights work exactly as in the partner's copy: only published stories whose terms allow
+republication (others are not there at all), photos partners may not reuse left out (ninjs.py).
+A withdrawn story that had been public answers with a "canceled" ninjs and the reason.
+"""
+
+import math
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from datetime import time as day_time
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import EmptyPage, Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.dateparse import parse_date, parse_datetime
+from django.views.decorators.http import require_safe
+
+from articles.models import Article, Licence, Publisher
+from newsroom.lib.urls import absolute_url
+from republication.models import Partner, PartnerKey
+from republication.partners import available_to_partners, licence_filter, may_be_republished
+from republication.updates import (
+    correction_as_dict,
+    story_as_ninjs,
+    withdrawal,
+    withdrawal_as_ninjs,
+)
+
+CACHE_PREFIX = "partner-api"
+GENERATION_KEY = f"{CACHE_PREFIX}:generation"
+RATE_WINDOW_SECONDS = 60
+
+View = Callable[..., HttpResponse]
+
+
+class BadQuery(ValueError):
+    """A filter the API cannot read: answered with 400 and what was wrong."""
+
+
+def error(status: int, message: str, **headers: str) -> JsonResponse:
+    response = JsonResponse({"error": message}, status=status)
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def retire_cached_answers(**_kwargs: Any) -> None:
+    """Any change partners could see retires every cached answer: now, and when it commits
+    (so an answer rendered meanwhile from the old rows is not kept)."""
+
+    def bump() -> None:
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:
+            cache.set(GENERATION_KEY, 1, timeout=None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def key_from(request: HttpRequest) -> str:
+    scheme, _space, key = request.headers.get("Authorization", "").partition(" ")
+    return key.strip() if scheme.lower() == "bearer" else ""
+
+
+def rate_limited(partner_key: str) -> int:
+    """Seconds until this key may ask again, or 0. A fixed one-minute window per key."""
+    now = time.time()
+    window = int(now // RATE_WINDOW_SECONDS)
+    counter = f"{CACHE_PREFIX}:rate:{partner_key}:{window}"
+    cache.add(counter, 0, timeout=RATE_WINDOW_SECONDS + 5)
+    try:
+        used = cache.incr(counter)
+    except ValueError:  # expired between add and incr
+        used = 1
+    if used <= settings.PARTNER_API_RATE_LIMIT:
+        return 0
+    return max(1, math.ceil((window + 1) * RATE_WINDOW_SECONDS - now))
+
+
+def partner_api(view: View) -> View:
+    """A key in `Authorization: Bearer …`, its rate limit, and answers cached for everyone
+    (they are the same for every partner) but never by the page cache or a shared cache."""
+
+    @require_safe
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = answer(request, *args, **kwargs)
+        patch_cache_control(response, private=True, no_cache=True)
+        patch_vary_headers(response, ["Authorization"])
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+    def answer(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        key = key_from(request)
+        partner = PartnerKey.partner_for(key) if key else None
+        if partner is None:
+            return error(
+                401,
+                "An API key is needed: send it as 'Authorization: Bearer <key>'.",
+                **{"WWW-Authenticate": 'Bearer realm="partners"'},
+            )
+        wait = rate_limited(key[:24])
+        if wait:
+            return error(429, "Too many requests for this key.", **{"Retry-After": str(wait)})
+        generation = cache.get_or_set(GENERATION_KEY, 1, timeout=None)
+        cache_key = f"{CACHE_PREFIX}:{generation}:{request.get_full_path()}"
+        cached = cache.get(cache_key)
+        if cached is not None:
+            status, content = cached
+            return HttpResponse(content, status=status, content_type="application/json")
+        try:
+            response = view(request, partner, *args, **kwargs)
+        except BadQuery as problem:
+            return error(400, str(problem))
+        if response.status_code in {200, 404}:
+            cache.set(
+                cache_key,
+                (response.status_code, response.content),
+                timeout=settings.PARTNER_API_CACHE_SECONDS,
+            )
+        return response
+
+    return wrapped
+
+
+def as_json(document: dict[str, Any], status: int = 200) -> JsonResponse:
+    return JsonResponse(document, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def filtered(request: HttpRequest, publisher: Publisher) -> Any:
+    """The stories available to partners, narrowed by the query's filters."""
+    stories = available_to_partners(publisher)
+    query = request.GET
+    if day_text := query.get("date"):
+        day = parse_date(day_text)
+        if day is None:
+            raise BadQuery("date must be a day, e.g. 2026-11-30.")
+        start = timezone.make_aware(datetime.combine(day, day_time.min))
+        stories = stories.filter(publish_at__gte=start, publish_at__lt=start + timedelta(days=1))
+    if since_text := query.get("updated_since"):
+        since = parse_datetime(since_text.replace(" ", "+"))
+        if since is None:
+            raise BadQuery("updated_since must be a date and time, e.g. 2026-11-30T09:00:00Z.")
+        if timezone.is_naive(since):
+            since = timezone.make_aware(since)
+        stories = stories.filter(updated_at__gte=since)
+    if section := query.get("section"):
+        stories = stories.filter(section__slug=section)
+    if licence := query.get("licence"):
+        if licence not in Licence.values or licence == Licence.NONE:
+            choices = ", ".join(value for value in Licence.values if value != Licence.NONE)
+            raise BadQuery(f"licence must be one of {choices}.")
+        stories = stories.filter(licence_filter(publisher, licence))
+    return stories.order_by("-publish_at", "-pk")
+
+
+def page_url(request: HttpRequest, number: int) -> str:
+    query = request.GET.copy()
+    query["page"] = str(number)
+    return absolute_url(f"{request.path}?{urlencode(sorted(query.items()))}")
+
+
+@partner_api
+def story_list(request: HttpRequest, partner: Partner) -> HttpResponse:
+    """Stories available to partners, newest first, a page at a time."""
+    publisher = Publisher.load()
+    stories = (
+        filtered(request, publisher).with_listing_related().prefetch_related("tags", "corrections")
+    )
+    paginator = Paginator(stories, settings.PARTNER_API_PAGE_SIZE)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except EmptyPage:
+        return error(404, "There is no such page.")
+    except ValueError:
+        raise BadQuery("page must be a whole number.") from None
+    items = [
+        story_as_ninjs(article, publisher)
+        for article in page.object_list
+        if may_be_republished(article, publisher)
+    ]
+    return as_json(
+        {
+            "count": paginator.count,
+            "page": page.number,
+            "pages": paginator.num_pages,
+            "next": page_url(request, page.next_page_number()) if page.has_next() else None,
+            "previous": page_url(request, page.previous_page_number())
+            if page.has_previous()
+            else None,
+            "items": items,
+        }
+    )
+
+
+def story_for_partners(article_id: int, publisher: Publisher) -> Article | None:
+    article = (
+        available_to_partners(publisher)
+        .with_listing_related()
+        .prefetch_related("tags", "corrections")
+        .filter(pk=article_id)
+        .first()
+    )
+    if article is None or not may_be_republished(article, publisher):
+        return None
+    return article
+
+
+def withdrawn_story(article_id: int, publisher: Publisher) -> dict[str, Any] | None:
+    """The "canceled" ninjs of a story partners could take before it was withdrawn."""
+    article = Article.objects.filter(pk=article_id, status=Article.Status.WITHDRAWN).first()
+    if article is None or not may_be_republished(article, publisher):
+        return None
+    step = withdrawal(article)
+    return withdrawal_as_ninjs(article, step, publisher) if step else None
+
+
+NOT_FOUND = "No story partners may take has this id."
+
+
+@partner_api
+def story_detail(request: HttpRequest, partner: Partner, article_id: int) -> HttpResponse:
+    """One story as ninjs with its corrections; a withdrawn one as "canceled"."""
+    publisher = Publisher.load()
+    article = story_for_partners(article_id, publisher)
+    if article is not None:
+        return as_json(story_as_ninjs(article, publisher))
+    document = withdrawn_story(article_id, publisher)
+    return as_json(document) if document else error(404, NOT_FOUND)
+
+
+@partner_api
+def story_corrections(request: HttpRequest, partner: Partner, article_id: int) -> HttpResponse:
+    """A story's corrections, clarifications and updates, oldest first."""
+    publisher = Publisher.load()
+    article = story_for_partners(article_id, publisher)
+    if article is None:
+        return error(404, NOT_FOUND)
+    return as_json(
+        {
+            "uri": absolute_url(article.get_absolute_url()),
+            "story": absolute_url(reverse("republication:api-story", args=[article.pk])),
+            "corrections": [correction_as_dict(note) for note in article.corrections.all()],
+        }
+    )
