@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
@@ -183,7 +183,7 @@ def story_list(request: HttpRequest, partner: Partner) -> HttpResponse:
         page = paginator.page(request.GET.get("page") or 1)
     except EmptyPage:
         return error(404, "There is no such page.")
-    except ValueError:
+    except PageNotAnInteger:
         raise BadQuery("page must be a whole number.") from None
     items = [
         story_as_ninjs(article, publisher)

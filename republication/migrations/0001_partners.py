@@ -32,8 +32,9 @@ class Migration(migrations.Migration):
                     models.TextField(
                         blank=True,
                         help_text=(
-                            "The host names the partner republishes on, one a line (e.g. news.example.org). "
-                            "Views of copies on these sites are counted as theirs."
+                            "The host names the partner republishes on, one a line "
+                            "(e.g. news.example.org). Views of copies on these sites are "
+                            "counted as theirs."
                         ),
                         verbose_name="sites",
                     ),
