@@ -91,7 +91,9 @@ def test_the_list_holds_only_published_stories_partners_may_take(client, partner
 
 def test_photos_partners_may_not_reuse_are_left_out(client, partner_key):
     make_article(slug="free-photo", lead_photo=make_photo(may_republish=True))
-    make_article(slug="wire-photo", lead_photo=make_photo(may_republish=False, caption="Cranesecret"))
+    make_article(
+        slug="wire-photo", lead_photo=make_photo(may_republish=False, caption="Cranesecret")
+    )
     items = {item["uri"].split("/")[-2]: item for item in listed(client, partner_key)["items"]}
     assert items["free-photo"]["associations"][0]["rel"] == "leadphoto"
     assert "associations" not in items["wire-photo"]
