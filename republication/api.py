@@ -205,7 +205,7 @@ def story_list(request: HttpRequest, partner: Partner) -> HttpResponse:
 
 
 def story_for_partners(article_id: int, publisher: Publisher) -> Article | None:
-    article = (
+    article: Article | None = (
         available_to_partners(publisher)
         .with_listing_related()
         .prefetch_related("tags", "corrections")

@@ -4,9 +4,9 @@ which counted sites are theirs, and which partner pages carry a story."""
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
-from articles.models import Article, Licence, Publisher, RepublicationView
+from articles.models import Article, ArticleQuerySet, Licence, Publisher, RepublicationView
 from republication.models import Partner, PartnerRepublication
 
 
@@ -20,14 +20,18 @@ def licence_filter(publisher: Publisher, licence: str) -> Q:
     return Q(licence=licence)
 
 
-def available_to_partners(publisher: Publisher) -> QuerySet[Article]:
+def available_to_partners(publisher: Publisher) -> ArticleQuerySet:
     """Published stories partners may republish. Built on Article.objects.published()."""
-    return Article.objects.published().exclude(licence_filter(publisher, Licence.NONE))
+    stories: ArticleQuerySet = Article.objects.published().exclude(
+        licence_filter(publisher, Licence.NONE)
+    )
+    return stories
 
 
 def may_be_republished(article: Article, publisher: Publisher) -> bool:
     """The one rule, asked of each story handed out: the terms in force allow republication."""
-    return article.republication_terms(publisher).republishable
+    republishable: bool = article.republication_terms(publisher).republishable
+    return republishable
 
 
 def partners_by_host() -> dict[str, Partner]:
