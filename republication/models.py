@@ -47,6 +47,7 @@ class Partner(models.Model):
         ),
     )
     webhook_url = models.URLField(
+        _("webhook address"),
         blank=True,
         help_text=_(
             "Where we announce published, updated, corrected and withdrawn stories "

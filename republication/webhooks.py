@@ -45,6 +45,8 @@ TIMESTAMP_HEADER = "X-Newsroom-Timestamp"
 
 def announce_on_commit(article_id: int, event: str, run_after: datetime | None = None) -> None:
     def enqueue() -> None:
+        if not Partner.objects.with_webhook().exists():
+            return  # nobody to tell: no task at all
         announcement = announce_story.using(run_after=run_after) if run_after else announce_story
         announcement.enqueue(article_id, event)
 
