@@ -95,6 +95,18 @@ def payload_for(article: Article, event: str, publisher: Publisher) -> dict[str,
     return {"event": event, "sent": timezone.now().isoformat(), "item": document}
 
 
+def already_announced(article: Article, event: str) -> bool:
+    """A story published early ("publish now" after it was scheduled) is announced then, and
+    not again at the time it had been scheduled for."""
+    return (
+        event == Event.PUBLISHED
+        and article.publish_at is not None
+        and WebhookDelivery.objects.filter(
+            article=article, event=event, created_at__gte=article.publish_at
+        ).exists()
+    )
+
+
 @task()
 def announce_story(article_id: int, event: str) -> int:
     """One delivery per partner with a webhook, each queued; returns how many."""
@@ -104,7 +116,7 @@ def announce_story(article_id: int, event: str) -> int:
         .filter(pk=article_id)
         .first()
     )
-    if article is None:
+    if article is None or already_announced(article, event):
         return 0
     payload = payload_for(article, event, Publisher.load())
     if payload is None:

@@ -142,6 +142,16 @@ def test_a_scheduled_story_is_announced_when_it_goes_out(newsroom, receiver, edi
     assert [event["event"] for event in receiver.events()] == ["published"]
 
 
+def test_a_story_published_early_is_announced_once(newsroom, receiver, editor_user):
+    story = publishable_article(make_author(), status=Article.Status.IN_REVIEW)
+    with tasks_run_after():
+        workflow.schedule(story, editor_user, None, timezone.now() + timedelta(hours=2))
+    with tasks_run_after():
+        workflow.publish(story, editor_user, None)
+    run_queued_tasks(include_deferred=True)  # the time it had been scheduled for comes
+    assert [event["event"] for event in receiver.events()] == ["published"]
+
+
 def test_a_story_unscheduled_before_its_time_is_never_announced(newsroom, receiver, editor_user):
     story = publishable_article(make_author(), status=Article.Status.IN_REVIEW)
     with tasks_run_after():
