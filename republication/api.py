@@ -25,10 +25,15 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_safe
 
-from articles.models import Article, Licence, Publisher
+from articles.models import Article, ArticleTransition, Licence, Publisher
 from newsroom.lib.urls import absolute_url
 from republication.models import Partner, PartnerKey
-from republication.partners import available_to_partners, licence_filter, may_be_republished
+from republication.partners import (
+    available_to_partners,
+    licence_filter,
+    may_be_republished,
+    withdrawn_since,
+)
 from republication.updates import (
     correction_as_dict,
     story_as_ninjs,
@@ -138,6 +143,16 @@ def as_json(document: dict[str, Any], status: int = 200) -> JsonResponse:
     return JsonResponse(document, status=status, json_dumps_params={"ensure_ascii": False})
 
 
+def parse_moment(text: str, name: str) -> datetime | None:
+    """A date and time from the query ("+" in an offset arrives as a space), or BadQuery."""
+    if not text:
+        return None
+    moment = parse_datetime(text.replace(" ", "+"))
+    if moment is None:
+        raise BadQuery(f"{name} must be a date and time, e.g. 2026-11-30T09:00:00Z.")
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
 def filtered(request: HttpRequest, publisher: Publisher) -> Any:
     """The stories available to partners, narrowed by the query's filters."""
     stories = available_to_partners(publisher)
@@ -148,12 +163,7 @@ def filtered(request: HttpRequest, publisher: Publisher) -> Any:
             raise BadQuery("date must be a day, e.g. 2026-11-30.")
         start = timezone.make_aware(datetime.combine(day, day_time.min))
         stories = stories.filter(publish_at__gte=start, publish_at__lt=start + timedelta(days=1))
-    if since_text := query.get("updated_since"):
-        since = parse_datetime(since_text.replace(" ", "+"))
-        if since is None:
-            raise BadQuery("updated_since must be a date and time, e.g. 2026-11-30T09:00:00Z.")
-        if timezone.is_naive(since):
-            since = timezone.make_aware(since)
+    if since := parse_moment(query.get("updated_since", ""), "updated_since"):
         stories = stories.filter(updated_at__gte=since)
     if section := query.get("section"):
         stories = stories.filter(section__slug=section)
@@ -171,25 +181,18 @@ def page_url(request: HttpRequest, number: int) -> str:
     return absolute_url(f"{request.path}?{urlencode(sorted(query.items()))}")
 
 
-@partner_api
-def story_list(request: HttpRequest, partner: Partner) -> HttpResponse:
-    """Stories available to partners, newest first, a page at a time."""
-    publisher = Publisher.load()
-    stories = (
-        filtered(request, publisher).with_listing_related().prefetch_related("tags", "corrections")
-    )
-    paginator = Paginator(stories, settings.PARTNER_API_PAGE_SIZE)
+def paged(
+    request: HttpRequest, rows: Any, as_document: Callable[[Any], dict[str, Any] | None]
+) -> HttpResponse:
+    """One page of `rows` as documents (None leaves a row out), with links to its neighbours."""
+    paginator = Paginator(rows, settings.PARTNER_API_PAGE_SIZE)
     try:
         page = paginator.page(request.GET.get("page") or 1)
     except EmptyPage:
         return error(404, "There is no such page.")
     except PageNotAnInteger:
         raise BadQuery("page must be a whole number.") from None
-    items = [
-        story_as_ninjs(article, publisher)
-        for article in page.object_list
-        if may_be_republished(article, publisher)
-    ]
+    documents = (as_document(row) for row in page.object_list)
     return as_json(
         {
             "count": paginator.count,
@@ -199,9 +202,43 @@ def story_list(request: HttpRequest, partner: Partner) -> HttpResponse:
             "previous": page_url(request, page.previous_page_number())
             if page.has_previous()
             else None,
-            "items": items,
+            "items": [document for document in documents if document is not None],
         }
     )
+
+
+@partner_api
+def story_list(request: HttpRequest, partner: Partner) -> HttpResponse:
+    """Stories available to partners, newest first, a page at a time."""
+    publisher = Publisher.load()
+    stories = (
+        filtered(request, publisher).with_listing_related().prefetch_related("tags", "corrections")
+    )
+
+    def as_document(article: Article) -> dict[str, Any] | None:
+        if not may_be_republished(article, publisher):
+            return None
+        return story_as_ninjs(article, publisher)
+
+    return paged(request, stories, as_document)
+
+
+@partner_api
+def withdrawn_list(request: HttpRequest, partner: Partner) -> HttpResponse:
+    """Stories withdrawn after they were public (since `since`, else in the last 30 days),
+    latest first, each as its "canceled" ninjs with the reason."""
+    publisher = Publisher.load()
+    since = parse_moment(request.GET.get("since", ""), "since")
+    if since is None:
+        since = timezone.now() - timedelta(days=30)
+
+    def as_document(article: Article) -> dict[str, Any] | None:
+        withdrawals: list[ArticleTransition] = getattr(article, "withdrawals", [])
+        if not may_be_republished(article, publisher) or not withdrawals:
+            return None
+        return withdrawal_as_ninjs(article, withdrawals[0], publisher)
+
+    return paged(request, withdrawn_since(since, publisher), as_document)
 
 
 def story_for_partners(article_id: int, publisher: Publisher) -> Article | None:

@@ -2,11 +2,19 @@
 which counted sites are theirs, and which partner pages carry a story."""
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Max, Prefetch, Q
 
-from articles.models import Article, ArticleQuerySet, Licence, Publisher, RepublicationView
+from articles.models import (
+    Article,
+    ArticleQuerySet,
+    ArticleTransition,
+    Licence,
+    Publisher,
+    RepublicationView,
+)
 from republication.models import Partner, PartnerRepublication
 
 
@@ -24,6 +32,23 @@ def available_to_partners(publisher: Publisher) -> ArticleQuerySet:
     """Published stories partners may republish. Built on Article.objects.published()."""
     stories: ArticleQuerySet = Article.objects.published().exclude(
         licence_filter(publisher, Licence.NONE)
+    )
+    return stories
+
+
+def withdrawn_since(since: datetime, publisher: Publisher) -> ArticleQuerySet:
+    """Stories partners could take, withdrawn since `since` after they had been public, latest
+    withdrawal first; each with its withdrawals (latest first) in `withdrawals`."""
+    withdrawals = ArticleTransition.objects.filter(name="withdraw")
+    stories: ArticleQuerySet = (
+        Article.objects.filter(status=Article.Status.WITHDRAWN)
+        .exclude(licence_filter(publisher, Licence.NONE))
+        .annotate(
+            withdrawn_at=Max("transitions__created_at", filter=Q(transitions__name="withdraw"))
+        )
+        .filter(withdrawn_at__gte=since)
+        .order_by("-withdrawn_at", "-pk")
+        .prefetch_related(Prefetch("transitions", queryset=withdrawals, to_attr="withdrawals"))
     )
     return stories
 

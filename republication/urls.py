@@ -25,6 +25,7 @@ urlpatterns = [
     path("partners/register/", views.PartnerRegistrationView.as_view(), name="partner-register"),
     path("api/partners/stories/", api.story_list, name="api-stories"),
     path("api/partners/stories/<int:article_id>/", api.story_detail, name="api-story"),
+    path("api/partners/withdrawn/", api.withdrawn_list, name="api-withdrawn"),
     path(
         "api/partners/stories/<int:article_id>/corrections/",
         api.story_corrections,

@@ -334,6 +334,7 @@ def test_nothing_unpublished_withheld_or_not_reusable_leaks_through_the_partner_
     crawler.run(
         [
             f"{PARTNER_API}stories/",
+            f"{PARTNER_API}withdrawn/?since=2000-01-01T00:00:00Z",
             *public_urls,
             *(f"{url}corrections/" for url in public_urls),
             *story_urls,
@@ -349,4 +350,5 @@ def test_nothing_unpublished_withheld_or_not_reusable_leaks_through_the_partner_
     )
     assert all(visited[f"{PARTNER_API}stories/{article.pk}/"] == 200 for article in public)
     assert {visited[url] for url in story_urls} == {404}
+    assert visited[f"{PARTNER_API}withdrawn/?since=2000-01-01T00:00:00Z"] == 200
     assert len(visited) >= 15

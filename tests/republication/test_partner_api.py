@@ -191,6 +191,31 @@ def test_a_withdrawn_story_is_canceled_with_the_reason_and_nothing_else(client, 
     assert story.slug not in json.dumps(listed(client, partner_key))
 
 
+def test_withdrawals_are_listed_for_partners_catching_up(client, partner_key):
+    editor = staff_user("ed", "Editor")
+    recent = make_article(slug="recent-withdrawal")
+    workflow.withdraw(recent, editor, None, "Legal advice.")
+    old = make_article(slug="old-withdrawal")
+    workflow.withdraw(old, editor, None, "Old news.")
+    old.transitions.update(created_at=timezone.now() - timedelta(days=40))
+    withheld = make_article(slug="withheld-withdrawal", licence=Licence.NONE)
+    workflow.withdraw(withheld, editor, None, "Not ours to give.")
+    never_public = make_article(slug="never-public", status=Article.Status.WITHDRAWN)
+    url = reverse("republication:api-withdrawn")
+    document = client.get(url, **bearer(partner_key)).json()
+    assert [item["uri"].split("/")[-2] for item in document["items"]] == ["recent-withdrawal"]
+    assert document["items"][0]["pubStatus"] == "canceled"
+    assert document["items"][0]["descriptions"][0]["value"] == "Legal advice."
+    since = (timezone.now() - timedelta(days=60)).isoformat()
+    older = client.get(url, {"since": since}, **bearer(partner_key)).json()
+    assert {item["uri"].split("/")[-2] for item in older["items"]} == {
+        "recent-withdrawal",
+        "old-withdrawal",
+    }
+    assert never_public.slug not in json.dumps(older)
+    assert client.get(url, {"since": "last week"}, **bearer(partner_key)).status_code == 400
+
+
 def test_each_key_is_limited_per_minute(client, partner_key, settings):
     settings.PARTNER_API_RATE_LIMIT = 3
     other_key = make_partner(organisation="Other")[1]
@@ -234,6 +259,12 @@ def test_list_and_story_queries_do_not_grow_with_the_stories(
     with django_assert_max_num_queries(6):
         response = client.get(story_url(article), **bearer(partner_key))
     assert response.status_code == 200
+    for withdrawn in Article.objects.all()[: stories // 2]:
+        workflow.withdraw(withdrawn, editor, None, "Withdrawn for the budget.")
+    # key, publisher, count, stories, their withdrawals
+    with django_assert_max_num_queries(5):
+        response = client.get(reverse("republication:api-withdrawn"), **bearer(partner_key))
+    assert len(response.json()["items"]) == stories // 2
 
 
 @pytest.mark.parametrize(
@@ -264,10 +295,14 @@ def test_api_ninjs_validates_against_the_iptc_schema(client, partner_key):
     workflow.add_correction(corrected, editor, "correction", "A date was wrong.")
     withdrawn = make_article()
     workflow.withdraw(withdrawn, editor, None, "Legal advice.")
-    documents = listed(client, partner_key)["items"] + [
-        client.get(story_url(article), **bearer(partner_key)).json()
-        for article in [corrected, withdrawn]
-    ]
+    documents = (
+        listed(client, partner_key)["items"]
+        + client.get(reverse("republication:api-withdrawn"), **bearer(partner_key)).json()["items"]
+        + [
+            client.get(story_url(article), **bearer(partner_key)).json()
+            for article in [corrected, withdrawn]
+        ]
+    )
     assert {document["pubStatus"] for document in documents} == {"usable", "canceled"}
     for document in documents:
         errors = [error.message for error in validator.iter_errors(document)]
