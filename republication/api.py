@@ -5,6 +5,7 @@ republication (others are not there at all), photos partners may not reuse left 
 A withdrawn story that had been public answers with a "canceled" ninjs and the reason.
 """
 
+import hashlib
 import math
 import time
 from collections.abc import Callable
@@ -27,7 +28,7 @@ from django.views.decorators.http import require_safe
 
 from articles.models import Article, ArticleTransition, Licence, Publisher
 from newsroom.lib.urls import absolute_url
-from republication.models import Partner, PartnerKey
+from republication.models import Partner, PartnerKey, hash_key
 from republication.partners import (
     available_to_partners,
     licence_filter,
@@ -78,11 +79,11 @@ def key_from(request: HttpRequest) -> str:
     return key.strip() if scheme.lower() == "bearer" else ""
 
 
-def rate_limited(partner_key: str) -> int:
+def rate_limited(key_hash: str) -> int:
     """Seconds until this key may ask again, or 0. A fixed one-minute window per key."""
     now = time.time()
     window = int(now // RATE_WINDOW_SECONDS)
-    counter = f"{CACHE_PREFIX}:rate:{partner_key}:{window}"
+    counter = f"{CACHE_PREFIX}:rate:{key_hash}:{window}"
     cache.add(counter, 0, timeout=RATE_WINDOW_SECONDS + 5)
     try:
         used = cache.incr(counter)
@@ -115,11 +116,12 @@ def partner_api(view: View) -> View:
                 "An API key is needed: send it as 'Authorization: Bearer <key>'.",
                 **{"WWW-Authenticate": 'Bearer realm="partners"'},
             )
-        wait = rate_limited(key[:24])
+        wait = rate_limited(hash_key(key))
         if wait:
             return error(429, "Too many requests for this key.", **{"Retry-After": str(wait)})
         generation = cache.get_or_set(GENERATION_KEY, 1, timeout=None)
-        cache_key = f"{CACHE_PREFIX}:{generation}:{request.get_full_path()}"
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        cache_key = f"{CACHE_PREFIX}:{generation}:{path}"
         cached = cache.get(cache_key)
         if cached is not None:
             status, content = cached

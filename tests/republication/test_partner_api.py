@@ -238,10 +238,15 @@ def test_answers_are_cached_and_retired_by_a_change(
     assert uris(listed(client, partner_key)) == set()
 
 
-def test_answers_are_private_to_the_key(client, partner_key):
+def test_answers_are_private_to_the_key(client, partner_key, settings):
+    settings.PAGE_CACHE = True
+    make_article(slug="open-story")
     response = client.get(STORIES, **bearer(partner_key))
     assert "private" in response["Cache-Control"]
     assert "Authorization" in response["Vary"]
+    # Neither the page cache nor the API's own cache hands a keyed answer to anyone else.
+    anonymous = client.get(STORIES)
+    assert anonymous.status_code == 401 and b"open-story" not in anonymous.content
 
 
 @pytest.mark.parametrize("stories", [2, 20])
