@@ -3,6 +3,8 @@
 import hashlib
 import hmac
 import json
+import ssl
+import subprocess
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,12 +31,25 @@ def bearer(key):
     return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
 
 
+def self_signed_certificate(folder):
+    """A certificate for 127.0.0.1 that no authority signed: (certificate file, key file)."""
+    certificate, key = folder / "receiver.pem", folder / "receiver.key"
+    subprocess.run(  # noqa: S603 - fixed arguments, a file of the test's own
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        + ["-keyout", str(key), "-out", str(certificate), "-subj", "/CN=127.0.0.1"]
+        + ["-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True,
+        capture_output=True,
+    )
+    return certificate, key
+
+
 class WebhookReceiver:
     """A partner's webhook endpoint on a local port, in a thread, as a partner would write it:
     it checks the signature and refuses a stale timestamp. `answers` are the statuses it gives,
     one per request (then 200); `requests` what it received and whether it trusted each."""
 
-    def __init__(self, secret=WEBHOOK_SECRET, answers=(), redirect_to=None):
+    def __init__(self, secret=WEBHOOK_SECRET, answers=(), redirect_to=None, tls=None):
         self.secret = secret
         self.answers = list(answers)
         self.redirect_to = redirect_to
@@ -63,7 +78,13 @@ class WebhookReceiver:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}/hooks/newsroom"
+        scheme = "http"
+        if tls is not None:  # (certificate file, key file)
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+            scheme = "https"
+        self.url = f"{scheme}://127.0.0.1:{self.port}/hooks/newsroom"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def verify(self, headers, body):

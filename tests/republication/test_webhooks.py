@@ -14,7 +14,12 @@ from republication.models import WebhookDelivery
 from republication.webhooks import RefusedTarget, checked_addresses, deliver_webhook
 from tests.factories import make_author
 from tests.network import closed_port
-from tests.republication.partner_helpers import WEBHOOK_SECRET, WebhookReceiver, make_partner
+from tests.republication.partner_helpers import (
+    WEBHOOK_SECRET,
+    WebhookReceiver,
+    make_partner,
+    self_signed_certificate,
+)
 from tests.tasks import run_queued_tasks, tasks_run_after
 from tests.workflow_helpers import publishable_article, staff_user
 
@@ -224,6 +229,19 @@ def test_redirects_are_not_followed(newsroom, receiver, editor_user, settings):
     assert receiver.requests == []
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == "failed" and "Redirects" in delivery.error
+
+
+def test_https_receivers_must_show_a_valid_certificate(newsroom, editor_user, settings, tmp_path):
+    """The connection goes to the checked address, but TLS is still verified: a receiver
+    whose certificate no authority signed gets nothing."""
+    with WebhookReceiver(tls=self_signed_certificate(tmp_path)) as untrusted:
+        settings.WEBHOOK_ALLOWED_PRIVATE_TARGETS = [f"127.0.0.1:{untrusted.port}"]
+        newsroom.webhook_url = untrusted.url
+        newsroom.save()
+        published_story(editor_user)
+        assert untrusted.requests == []
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == "pending" and "CERTIFICATE_VERIFY_FAILED" in delivery.error
 
 
 def test_an_unreachable_receiver_is_retried(newsroom, editor_user, settings):
