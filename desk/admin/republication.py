@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import RepublishedArticle
+from articles.models import Publisher, RepublishedArticle
 from desk.admin.readonly import ReadOnlyAdmin
 from republication.models import Partner, PartnerKey, PartnerRepublication, WebhookDelivery
-from republication.partners import pages_carrying
+from republication.partners import may_be_republished, pages_carrying
 from republication.reports import republication_summary
 from republication.tasks import last_failure, request_flush
 
@@ -268,15 +268,16 @@ class WebhookDeliveryAdmin(EditorsOnly, ReadOnlyAdmin):
 
 def carriers_message(article):
     """For the editor who has just corrected or withdrawn a story: where copies are, and
-    that partners' systems are being told."""
+    whether partners' systems are being told."""
     pages = pages_carrying(article, limit=10)
-    told = Partner.objects.with_webhook().count()
+    if not may_be_republished(article, Publisher.load()):
+        told = _("The story is not for republication: no webhook is sent.")
+    else:
+        told = _("Partners with a webhook (%(count)d) are being told.") % {
+            "count": Partner.objects.with_webhook().count()
+        }
     if not pages:
-        return format_html(
-            "{} {}",
-            _("No partner page is known to carry this story."),
-            _("Partners with a webhook (%(count)d) are being told.") % {"count": told},
-        )
+        return format_html("{} {}", _("No partner page is known to carry this story."), told)
     items = format_html_join(
         "",
         "<li>{}{}</li>",
@@ -286,5 +287,5 @@ def carriers_message(article):
         "{}<ul>{}</ul>{}",
         _("Partner pages known to carry this story (tell them if they have no webhook):"),
         items,
-        _("Partners with a webhook (%(count)d) are being told.") % {"count": told},
+        told,
     )

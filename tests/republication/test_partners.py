@@ -201,4 +201,18 @@ def test_a_story_nobody_carries_says_so(client, editor, publisher):
         {"kind": "update", "text": "New figures."},
         follow=True,
     )
-    assert "No partner page is known to carry this story." in " ".join(messages_of(response))
+    shown = " ".join(messages_of(response))
+    assert "No partner page is known to carry this story." in shown
+    assert "Partners with a webhook (0) are being told." in shown
+
+
+def test_a_story_not_for_republication_says_no_webhook_is_sent(client, editor, publisher):
+    make_partner(webhook_url="https://hooks.example.org/n", webhook_secret="s")
+    story = make_article(licence="none")
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:articles_article_correction", args=[story.pk]),
+        {"kind": "update", "text": "New figures."},
+        follow=True,
+    )
+    assert "not for republication: no webhook is sent" in " ".join(messages_of(response))
