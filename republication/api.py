@@ -6,6 +6,7 @@ A withdrawn story that had been public answers with a "canceled" ninjs and the r
 """
 
 import hashlib
+import logging
 import math
 import time
 from collections.abc import Callable
@@ -45,6 +46,7 @@ from republication.updates import (
 CACHE_PREFIX = "partner-api"
 GENERATION_KEY = f"{CACHE_PREFIX}:generation"
 RATE_WINDOW_SECONDS = 60
+logger = logging.getLogger(__name__)
 
 View = Callable[..., HttpResponse]
 
@@ -66,9 +68,12 @@ def retire_cached_answers(**_kwargs: Any) -> None:
 
     def bump() -> None:
         try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:
-            cache.set(GENERATION_KEY, 1, timeout=None)
+            try:
+                cache.incr(GENERATION_KEY)
+            except ValueError:
+                cache.set(GENERATION_KEY, 1, timeout=None)
+        except Exception as problem:  # noqa: BLE001 - an unreachable cache must not fail a save
+            logger.warning("Partner API cache unavailable: %s", problem)
 
     bump()
     transaction.on_commit(bump)
@@ -116,13 +121,17 @@ def partner_api(view: View) -> View:
                 "An API key is needed: send it as 'Authorization: Bearer <key>'.",
                 **{"WWW-Authenticate": 'Bearer realm="partners"'},
             )
-        wait = rate_limited(hash_key(key))
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        try:
+            wait = rate_limited(hash_key(key))
+            generation = cache.get_or_set(GENERATION_KEY, 1, timeout=None)
+            cache_key: str | None = f"{CACHE_PREFIX}:{generation}:{path}"
+            cached = cache.get(cache_key)
+        except Exception as problem:  # noqa: BLE001 - the API outlives its cache, unlimited
+            logger.warning("Partner API cache unavailable: %s", problem)
+            wait, cache_key, cached = 0, None, None
         if wait:
             return error(429, "Too many requests for this key.", **{"Retry-After": str(wait)})
-        generation = cache.get_or_set(GENERATION_KEY, 1, timeout=None)
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        cache_key = f"{CACHE_PREFIX}:{generation}:{path}"
-        cached = cache.get(cache_key)
         if cached is not None:
             status, content = cached
             return HttpResponse(content, status=status, content_type="application/json")
@@ -130,12 +139,15 @@ def partner_api(view: View) -> View:
             response = view(request, partner, *args, **kwargs)
         except BadQuery as problem:
             return error(400, str(problem))
-        if response.status_code in {200, 404}:
-            cache.set(
-                cache_key,
-                (response.status_code, response.content),
-                timeout=settings.PARTNER_API_CACHE_SECONDS,
-            )
+        if cache_key and response.status_code in {200, 404}:
+            try:
+                cache.set(
+                    cache_key,
+                    (response.status_code, response.content),
+                    timeout=settings.PARTNER_API_CACHE_SECONDS,
+                )
+            except Exception as problem:  # noqa: BLE001
+                logger.warning("Partner API cache unavailable: %s", problem)
         return response
 
     return wrapped

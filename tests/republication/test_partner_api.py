@@ -14,6 +14,7 @@ from articles.models import Article, Licence, Publisher
 from republication.models import PartnerKey
 from republication.partners import available_to_partners
 from tests.factories import make_article, make_photo, make_section
+from tests.network import closed_port
 from tests.republication.partner_helpers import bearer, make_partner
 from tests.workflow_helpers import staff_user
 
@@ -236,6 +237,21 @@ def test_answers_are_cached_and_retired_by_a_change(
         assert uris(listed(client, partner_key)) == {"cached-story"}
     workflow.withdraw(story, staff_user("ed", "Editor"), None, "Wrong.")
     assert uris(listed(client, partner_key)) == set()
+
+
+def test_the_api_outlives_its_cache(client, partner_key, settings):
+    """With Redis unreachable, saves still succeed and partners are served from the database."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "pagecache.backends.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    story = make_article(slug="first-headline")
+    story.slug = "second-headline"
+    story.save()
+    assert uris(listed(client, partner_key)) == {"second-headline"}
 
 
 def test_answers_are_private_to_the_key(client, partner_key, settings):
