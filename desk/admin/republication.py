@@ -278,13 +278,14 @@ def carriers_message(article):
         }
     if not pages:
         return format_html("{} {}", _("No partner page is known to carry this story."), told)
+    # Lines, not a list: the admin styles every item of its message list as a message.
     items = format_html_join(
         "",
-        "<li>{}{}</li>",
+        "<br>{}{}",
         ((page["url"], f" — {page['partner']}" if page["partner"] else "") for page in pages),
     )
     return format_html(
-        "{}<ul>{}</ul>{}",
+        "{}{}<br>{}",
         _("Partner pages known to carry this story (tell them if they have no webhook):"),
         items,
         told,
