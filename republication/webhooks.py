@@ -18,7 +18,7 @@ import json
 import socket
 import ssl
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
@@ -36,6 +36,8 @@ from republication.updates import story_as_ninjs, withdrawal, withdrawal_as_ninj
 
 Event = WebhookDelivery.Event
 RETRIED_STATUSES = {408, 429}
+# An edit is announced this long after it is saved, so edits saved in a row make one update.
+UPDATE_QUIET_SECONDS = 60
 SIGNATURE_HEADER = "X-Newsroom-Signature"
 TIMESTAMP_HEADER = "X-Newsroom-Timestamp"
 
@@ -73,7 +75,8 @@ def on_article_saved(sender: Any, instance: Article, created: bool, **kwargs: An
     line allows); publishing and withdrawing are announced from their transitions."""
     visible = instance.status == Article.Status.PUBLISHED and not instance.is_scheduled
     if not created and visible and instance.last_updated is not None:
-        announce_on_commit(instance.pk, Event.UPDATED)
+        quiet = timezone.now() + timedelta(seconds=UPDATE_QUIET_SECONDS)
+        announce_on_commit(instance.pk, Event.UPDATED, run_after=quiet)
 
 
 # --- what to announce ---
@@ -96,13 +99,20 @@ def payload_for(article: Article, event: str, publisher: Publisher) -> dict[str,
 
 
 def already_announced(article: Article, event: str) -> bool:
-    """A story published early ("publish now" after it was scheduled) is announced then, and
-    not again at the time it had been scheduled for."""
+    """Whether partners already have what this announcement would tell them.
+
+    A story published early ("publish now" after it was scheduled) is announced then, not
+    again at the time it had been scheduled for. An update sent after the story's last change
+    carried it: the edits an editor saves in a row reach partners as one update, built when it
+    is sent.
+    """
+    since = {Event.PUBLISHED: article.publish_at, Event.UPDATED: article.updated_at}.get(
+        Event(event)
+    )
     return (
-        event == Event.PUBLISHED
-        and article.publish_at is not None
+        since is not None
         and WebhookDelivery.objects.filter(
-            article=article, event=event, created_at__gte=article.publish_at
+            article=article, event=event, created_at__gte=since
         ).exists()
     )
 

@@ -20,7 +20,7 @@ from tests.republication.partner_helpers import (
     make_partner,
     self_signed_certificate,
 )
-from tests.tasks import run_queued_tasks, tasks_run_after
+from tests.tasks import committed, run_queued_tasks, tasks_run_after
 from tests.workflow_helpers import publishable_article, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -116,9 +116,10 @@ def test_corrections_updates_and_withdrawals_are_announced(newsroom, receiver, e
     story.refresh_from_db()
     with tasks_run_after():
         workflow.add_correction(story, editor_user, "correction", "The port is in Varenna.")
-    with tasks_run_after():
+    with committed():
         story.dek = "A better standfirst."
         story.save()
+    run_queued_tasks(include_deferred=True)  # a minute later
     with tasks_run_after():
         workflow.withdraw(story, editor_user, None, "A source recanted.")
     events = receiver.events()
@@ -135,6 +136,21 @@ def test_corrections_updates_and_withdrawals_are_announced(newsroom, receiver, e
     assert withdrawn["descriptions"][0]["value"] == "A source recanted."
     assert "bodies" not in withdrawn
     assert all(request["verified"] for request in receiver.requests)
+
+
+def test_edits_saved_in_a_row_make_one_update_with_the_last(newsroom, receiver, editor_user):
+    story = published_story(editor_user)
+    Article.objects.filter(pk=story.pk).update(publish_at=timezone.now() - timedelta(hours=1))
+    story.refresh_from_db()
+    for dek in ["First try.", "Second try.", "Final standfirst."]:
+        with committed():
+            story.dek = dek
+            story.save()
+    assert [event["event"] for event in receiver.events()] == ["published"]  # not yet
+    run_queued_tasks(include_deferred=True)  # a minute later
+    events = receiver.events()
+    assert [event["event"] for event in events] == ["published", "updated"]
+    assert events[1]["item"]["descriptions"][0]["value"] == "Final standfirst."
 
 
 def test_a_scheduled_story_is_announced_when_it_goes_out(newsroom, receiver, editor_user):
