@@ -224,6 +224,19 @@ REPUBLICATION_ADDRESS_LIMIT = env_int("REPUBLICATION_ADDRESS_LIMIT", 20)
 # User-Agent fragments, besides the built-in list of link-preview bots, crawlers and monitors
 # (republication/counting.py), whose hits never count.
 REPUBLICATION_IGNORED_AGENTS = env_list("REPUBLICATION_IGNORED_AGENTS")
+# --- partners: their API and webhooks ---
+# Stories per page of /api/partners/stories/; requests per minute one key may make; seconds an
+# API answer is kept in the cache (any change to a story, photo or correction retires them all).
+PARTNER_API_PAGE_SIZE = env_int("PARTNER_API_PAGE_SIZE", 20)
+PARTNER_API_RATE_LIMIT = env_int("PARTNER_API_RATE_LIMIT", 120)
+PARTNER_API_CACHE_SECONDS = env_int("PARTNER_API_CACHE_SECONDS", 60)
+# Webhook deliveries: seconds to wait for a partner's server, and before each retry.
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_RETRY_DELAYS = env_int_list("WEBHOOK_RETRY_DELAYS", "30,120,600,3600")
+# Webhooks are never sent to a private, loopback or link-local address (no SSRF). The only
+# exceptions are these exact address:port pairs (e.g. 10.0.0.5:8443 for a relay inside the
+# network); empty, the default, is strict.
+WEBHOOK_ALLOWED_PRIVATE_TARGETS = env_list("WEBHOOK_ALLOWED_PRIVATE_TARGETS")
 # --- photos ---
 # The model that holds photos, for the photos app, which imports no other app of ours.
 PHOTOS_MODEL = "articles.ImageCredit"

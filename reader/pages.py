@@ -100,6 +100,16 @@ def register():
     pagecache.limit_lifetime(LISTINGS, next_scheduled_publication)
     # Every view of it must reach the counter (it is never-cache anyway: no lookup either).
     pagecache.exempt_pages({"republication:republication-pixel"})
+    # Answers that depend on the partner's key (cached by the API itself) and a form.
+    pagecache.exempt_pages(
+        {
+            "republication:api-stories",
+            "republication:api-story",
+            "republication:api-story-corrections",
+            "republication:api-withdrawn",
+            "republication:partner-register",
+        }
+    )
 
     pre_save.connect(_remember_public_state, sender=Article, dispatch_uid="page-cache:pre")
     post_save.connect(_article_changed, sender=Article, dispatch_uid="page-cache:article")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from articles.models import Article, RepublicationView
 from newsroom.lib.urls import absolute_url
+from republication.partners import attribute_to_partners
 
 CHART_DAYS = 30
 # Sites and pages listed by name on a story's admin page; the rest are summed up as "others".
@@ -97,7 +98,7 @@ def republication_summary(
     pages = list(views.by_page()[:page_limit])
     return {
         "total": totals["total"],
-        "sites": sites,
+        "sites": attribute_to_partners(sites),
         "other_sites": {
             "count": totals["sites"] - len(sites),
             "total": totals["total"] - sum(row["total"] for row in sites),

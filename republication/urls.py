@@ -1,6 +1,6 @@
 from django.urls import path
 
-from republication import views
+from republication import api, views
 
 app_name = "republication"
 
@@ -36,5 +36,14 @@ urlpatterns = [
         "republishing/embargoed/<str:token>/copied/",
         views.embargo_share_copied,
         name="embargo-share-copied",
+    ),
+    path("partners/register/", views.PartnerRegistrationView.as_view(), name="partner-register"),
+    path("api/partners/stories/", api.story_list, name="api-stories"),
+    path("api/partners/stories/<int:article_id>/", api.story_detail, name="api-story"),
+    path("api/partners/withdrawn/", api.withdrawn_list, name="api-withdrawn"),
+    path(
+        "api/partners/stories/<int:article_id>/corrections/",
+        api.story_corrections,
+        name="api-story-corrections",
     ),
 ]

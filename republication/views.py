@@ -2,15 +2,17 @@
 
 import base64
 
+from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import CreateView, DetailView, TemplateView
 
 from articles.models import Article, EmbargoShare, Publisher
 from newsroom.lib.http import client_ip
@@ -18,6 +20,7 @@ from newsroom.lib.urls import absolute_url
 from republication.addresses import MovedOrGoneMixin, gone_page
 from republication.copy import republication_context
 from republication.counting import flush_due, record_hit
+from republication.forms import PartnerRegistrationForm
 from republication.ninjs import article_as_ninjs, withdrawn_as_ninjs
 from republication.tasks import flush_soon
 
@@ -222,3 +225,35 @@ class TermsView(TemplateView):
     def get_context_data(self, **kwargs):
         terms = publisher_for(self.request).republication_terms()
         return super().get_context_data(terms=terms, **kwargs)
+
+
+class PartnerRegistrationView(CreateView):
+    """A publisher asks to become a partner; an editor approves it in the desk.
+
+    Limited per address, so the form cannot fill the desk's list; never cached (it carries a
+    CSRF token).
+    """
+
+    form_class = PartnerRegistrationForm
+    template_name = "republication/partner_register.html"
+    REQUESTS_PER_HOUR = 5
+
+    @method_decorator(never_cache)
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        if self.too_many_requests():
+            form.add_error(None, _("Too many requests from your address; try again in an hour."))
+            return self.form_invalid(form)
+        form.instance.registered_by_partner = True
+        self.object = form.save()
+        return self.render_to_response(self.get_context_data(registered=self.object))
+
+    def too_many_requests(self):
+        counter = f"partner-registrations:{client_ip(self.request)}"
+        try:
+            cache.add(counter, 0, timeout=3600)
+            return cache.incr(counter) > self.REQUESTS_PER_HOUR
+        except Exception:  # noqa: BLE001 - without its cache the form still works, unlimited
+            return False

@@ -25,7 +25,7 @@ from taggit.managers import TaggableManager
 from articles import locks, revisions, workflow
 from articles.models import Article, Author, Byline, Correction, PreviewLink
 from desk.admin.photos import photo_preview
-from desk.admin.republication import republication_panel
+from desk.admin.republication import carriers_message, republication_panel
 from desk.admin.versioned import VersionCheckedAdmin
 from desk.forms import ATTRIBUTION_FIELDS, ArticleAdminForm, BoundedTagField
 from desk.widgets import TagAutocompleteWidget
@@ -342,6 +342,8 @@ class ArticleAdmin(VersionCheckedAdmin, VersionAdmin):
         with refusal_as_message(request):
             article = action(article, request.user, version, **options)
             messages.success(request, transition_message(article))
+            if name == "withdraw":
+                messages.info(request, carriers_message(article))
         return self._back_to(article)
 
     def correction_view(self, request, object_id):
@@ -354,6 +356,7 @@ class ArticleAdmin(VersionCheckedAdmin, VersionAdmin):
                 request,
                 _("%(kind)s added to the article.") % {"kind": correction.get_kind_display()},
             )
+            messages.info(request, carriers_message(article))
         return self._back_to(article)
 
     def preview_link_view(self, request, object_id):

@@ -19,6 +19,7 @@ from urllib.parse import quote, urlencode, urljoin, urlsplit
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,6 +32,7 @@ from articles.models import (
     PreviewLink,
 )
 from tests.factories import jpeg_bytes, make_article, make_author, make_photo, make_section
+from tests.republication.partner_helpers import make_partner
 
 pytestmark = pytest.mark.django_db
 
@@ -361,3 +363,84 @@ def test_the_crawler_notices_a_story_handed_out_whole_against_its_terms(client, 
     crawler = Crawler(client, secrets, public)
     with pytest.raises(AssertionError, match="xyzzywithheldbody"):
         crawler.run(["/feeds/rss/"])
+
+
+# --- the partner API ---
+
+PARTNER_API = "/api/partners/"
+
+
+class PartnerApiCrawler(Crawler):
+    """The same crawl, kept to the partner API (its documents link the public pages, which the
+    crawl above covers), sent with whatever key the client carries."""
+
+    def enqueue(self, url, base="/"):
+        if urlsplit(urljoin(base, unescape(url.strip()))).path.startswith(PARTNER_API):
+            super().enqueue(url, base)
+
+
+def make_partner_only_secrets(section, author):
+    """Public stories whose text or photo partners may not take: readers see them, the API
+    must not hand them out."""
+    withheld = make_article(
+        headline="Column xyzzywithheldheadline",
+        slug="xyzzywithheldslug",
+        body="<p>xyzzywithheldbody</p>",
+        section=section,
+        authors=[author],
+        licence=Licence.NONE,
+    )
+    make_article(
+        headline="Port strike",
+        section=section,
+        authors=[author],
+        lead_photo=make_photo(may_republish=False, caption="xyzzynoreusecaption"),
+    )
+    return Secrets(
+        words={
+            "xyzzywithheldheadline",
+            "xyzzywithheldslug",
+            "xyzzywithheldbody",
+            "xyzzynoreusecaption",
+        },
+        ids={str(withheld.pk)},
+    )
+
+
+@pytest.mark.parametrize("who", ["no key", "a partner", "another partner"])
+def test_nothing_unpublished_withheld_or_not_reusable_leaks_through_the_partner_api(
+    site_with_secrets, settings, who
+):
+    settings.PARTNER_API_RATE_LIMIT = 10_000
+    settings.PARTNER_API_PAGE_SIZE = 2  # so the list has pages to crawl
+    public, secrets = site_with_secrets
+    for article in public[:2]:
+        article.lead_photo.may_republish = True
+        article.lead_photo.save()
+    add(secrets, make_partner_only_secrets(public[0].section, public[0].bylines.get().author))
+    keys = {"a partner": make_partner()[1], "another partner": make_partner("Other Post")[1]}
+    client = Client(headers={"Authorization": f"Bearer {keys[who]}"} if who in keys else {})
+    crawler = PartnerApiCrawler(client, secrets, public)
+    story_urls = [f"{PARTNER_API}stories/{pk}/" for pk in secrets.ids]
+    public_urls = [f"{PARTNER_API}stories/{article.pk}/" for article in public]
+    crawler.run(
+        [
+            f"{PARTNER_API}stories/",
+            f"{PARTNER_API}withdrawn/?since=2000-01-01T00:00:00Z",
+            *public_urls,
+            *(f"{url}corrections/" for url in public_urls),
+            *story_urls,
+            *(f"{url}corrections/" for url in story_urls),
+        ]
+    )
+    visited = crawler.visited
+    if who == "no key":
+        assert set(visited.values()) == {401}
+        return
+    assert (
+        visited[f"{PARTNER_API}stories/"] == 200 and visited[f"{PARTNER_API}stories/?page=2"] == 200
+    )
+    assert all(visited[f"{PARTNER_API}stories/{article.pk}/"] == 200 for article in public)
+    assert {visited[url] for url in story_urls} == {404}
+    assert visited[f"{PARTNER_API}withdrawn/?since=2000-01-01T00:00:00Z"] == 200
+    assert len(visited) >= 15
