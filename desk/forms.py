@@ -96,8 +96,14 @@ class ArticleAdminForm(forms.ModelForm):
             "terms",
             *ATTRIBUTION_FIELDS,
             "licensing_email",
+            "seo_headline",
+            "seo_description",
+            "social_image",
         ]
-        widgets = {"body": AdminProseEditorWidget(config=BODY_EDITOR_CONFIG, preset="configurable")}
+        widgets = {
+            "body": AdminProseEditorWidget(config=BODY_EDITOR_CONFIG, preset="configurable"),
+            "seo_description": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
