@@ -102,6 +102,8 @@ class ArticleAdminForm(forms.ModelForm):
         ]
         widgets = {
             "body": AdminProseEditorWidget(config=BODY_EDITOR_CONFIG, preset="configurable"),
+            # A headline wraps on the screen instead of scrolling out of sight; one line saved.
+            "headline": forms.Textarea(attrs={"rows": 1, "maxlength": 300}),
             "seo_description": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -111,6 +113,9 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["loaded_version"].initial = self.instance.version
 
     editing_user = None  # set by ArticleAdmin.get_form
+
+    def clean_headline(self):
+        return " ".join(self.cleaned_data["headline"].split())
 
     def clean(self):
         cleaned_data = super().clean()

@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots" / "writing-screen"
 VIEWPORTS = {"desktop": (1440, 900), "phone": (390, 844)}
 ADD_URL = "/admin/articles/article/add/"
+EDITOR = ".ProseMirror[contenteditable=true]"
 
 LAYOUT = """() => {
   const column = document.querySelector(".writer__main").getBoundingClientRect();
@@ -66,7 +67,7 @@ def draft(reporter, publisher):
 def open_as(new_page, username, url, **options):
     page = new_page(**options)
     log_in(page, username, url)
-    page.locator(".ProseMirror[contenteditable=true]").wait_for()
+    page.locator(EDITOR).wait_for()
     return page
 
 
@@ -139,7 +140,7 @@ def test_writing_screen_breaks_no_content_security_policy_rule(new_page, draft):
     log_in(page, "rita", visit=watcher.visit)
     for url in (ADD_URL, change_url(draft)):
         watcher.visit(url)
-        page.locator(".ProseMirror[contenteditable=true]").click()
+        page.locator(EDITOR).click()
         page.keyboard.type("A few words. ")
         page.wait_for_timeout(2500)  # let autosave run under the policy too
     assert not watcher.problems, "\n".join(watcher.problems)
@@ -147,7 +148,7 @@ def test_writing_screen_breaks_no_content_security_policy_rule(new_page, draft):
 
 def test_live_length_and_headline_guidance_follow_the_typing(new_page, draft):
     page = open_as(new_page, "rita", change_url(draft))
-    page.locator(".ProseMirror[contenteditable=true]").click()
+    page.locator(EDITOR).click()
     page.keyboard.press("Control+a")
     page.keyboard.type("One two three four five.")
     expect(page.locator("[data-length]")).to_contain_text("5 words")
@@ -168,7 +169,7 @@ def test_ctrl_s_saves_and_stays_on_the_article(new_page, draft):
 
 
 def type_in_body(page, text):
-    page.locator(".ProseMirror[contenteditable=true]").click()
+    page.locator(EDITOR).click()
     page.keyboard.press("Control+End")
     page.keyboard.type(text)
 
@@ -187,7 +188,7 @@ def test_text_typed_before_a_crash_is_offered_back_with_a_diff(new_page, draft, 
     expect(offer).to_contain_text("unsaved text")
     expect(offer.locator("ins")).to_contain_text("Friday")
     offer.get_by_role("link", name="Restore my text").click()
-    expect(page.locator(".ProseMirror[contenteditable=true]")).to_contain_text("The union calls a vote for Friday.")
+    expect(page.locator(EDITOR)).to_contain_text("The union calls a vote for Friday.")
     page.locator("input[name=_continue]").click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     draft.refresh_from_db()

@@ -33,7 +33,7 @@
   }
 
   function plainText(html) {
-    var editor = document.querySelector(".field-body .ProseMirror");
+    var editor = document.querySelector(".field-body [contenteditable]");
     if (editor) {
       return editor.innerText;
     }
@@ -335,7 +335,72 @@
     update();
   }
 
+  // The headline wraps like a paragraph but is one line: Enter does not break it.
+  function oneLineHeadline() {
+    var headline = field("headline");
+    if (headline && headline.tagName === "TEXTAREA") {
+      headline.addEventListener("keydown", function (event) {
+        if (event.key === "Enter") {
+          event.preventDefault();
+        }
+      });
+    }
+  }
+
+  // --- accessible names for widgets built by scripts ---
+
+  function labelFor(id) {
+    var label = document.querySelector('label[for="' + id + '"]');
+    if (label && !label.id) {
+      label.id = id + "_label";
+    }
+    return label;
+  }
+
+  // The body editor and the admin's autocomplete boxes are named by their field's label.
+  function nameWidgets() {
+    var body = labelFor("id_body");
+    var editor = document.querySelector(".field-body [contenteditable]");
+    if (body && editor) {
+      editor.setAttribute("aria-labelledby", body.id);
+    }
+    document.querySelectorAll("select.admin-autocomplete").forEach(function (select) {
+      var label = labelFor(select.id);
+      var container = select.nextElementSibling;
+      var box = container && container.querySelector(".select2-selection[role=combobox]");
+      var shown = document.getElementById("select2-" + select.id + "-container");
+      if (label && box) {
+        box.setAttribute("aria-labelledby", label.id + (shown ? " " + shown.id : ""));
+      }
+      if (label && shown) {
+        shown.setAttribute("aria-labelledby", label.id);
+      }
+    });
+  }
+
+  function nameWidgetsAsTheyAppear() {
+    var side = document.querySelector(".writer__side");
+    nameWidgets();
+    if (side && window.MutationObserver) {
+      new MutationObserver(function (changes) {
+        var added = changes.some(function (change) {
+          return Array.prototype.some.call(change.addedNodes, function (node) {
+            return node.nodeType === 1 && (node.matches(".select2-container") || node.querySelector(".select2-container"));
+          });
+        });
+        if (added) {
+          nameWidgets();
+        }
+      }).observe(side, { childList: true, subtree: true });
+    }
+  }
+
   function start() {
+    oneLineHeadline();
+    document.addEventListener("prose-editor:ready", function () {
+      window.setTimeout(nameWidgets);
+    });
+    nameWidgetsAsTheyAppear();
     var form = document.querySelector("form[data-writing-screen]");
     if (form) {
       autosave(form);
