@@ -237,7 +237,9 @@ class WritingScreenMixin:
             "desk/photo_card.html",
             {
                 "photo": article.lead_photo,
-                "picture": photo_preview(article.lead_photo, sizes="160px", alt=""),
+                "picture": photo_preview(
+                    article.lead_photo, sizes="160px", alt="", css_class="admin-preview"
+                ),
             },
         )
 
@@ -249,6 +251,8 @@ class WritingScreenMixin:
             {
                 "article": article,
                 "site_host": urlsplit(settings.SITE_URL).netloc,
-                "picture": photo_preview(photo, sizes="320px", alt="") if photo else "",
+                "picture": photo_preview(photo, sizes="320px", alt="", css_class="admin-preview")
+                if photo
+                else "",
             },
         )

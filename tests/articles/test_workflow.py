@@ -229,7 +229,7 @@ def test_a_stale_save_is_refused_and_the_second_editors_text_is_kept(client, edi
     assert "Erin Eriksen saved this article at" in page
     assert "changed: headline, body" in page
     assert "Eddie&#x27;s own paragraph." in page  # the refused text is still in the form
-    assert 'value="Eddie&#x27;s headline"' in page
+    assert "Eddie&#x27;s headline</textarea>" in page  # the headline wraps: a textarea
 
     stored = Article.objects.get(pk=article.pk)
     assert stored.headline == "Erin's headline"

@@ -8,6 +8,7 @@ from django.urls import reverse
 from reversion.models import Version
 
 from articles.models import Article, ArticleDraft
+from tests.admin_forms import read_form
 from tests.factories import make_photo
 from tests.workflow_helpers import change_form_data, change_url, messages_of, publishable_article
 
@@ -179,3 +180,26 @@ def test_without_search_fields_the_page_uses_headline_and_dek(client, reporter, 
     page = client.get(story.get_absolute_url()).content.decode()
     assert f'<meta property="og:title" content="{story.headline}">' in page
     assert '<meta name="description" content="The dek.">' in page
+
+
+def test_add_page_offers_a_new_storys_draft_and_saving_it_discards_the_draft(
+    client, reporter, publisher
+):
+    client.force_login(reporter)
+    key = "0b1e2c3d-4444-4a4a-9b9b-0123456789ab"
+    autosave(
+        client, client_key=key, content={"headline": "Ferries cancelled", "body": "<p>Off.</p>"}
+    )
+    add = reverse("admin:articles_article_add")
+    assert "You were writing a new story: “Ferries cancelled”" in client.get(add).content.decode()
+    draft = ArticleDraft.objects.get()
+    form = read_form(client.get(f"{add}?restore-draft={draft.pk}").content.decode(), "article_form")
+    assert form["headline"] == "Ferries cancelled"
+    assert form["slug"] == "ferries-cancelled"
+    assert form["autosave_key"] == key  # autosave goes on into the same draft
+    form |= {"_save_and_submit": "1", "bylines-TOTAL_FORMS": "0"}
+    response = client.post(add, {k: v for k, v in form.items() if v is not None})
+    assert response.status_code == 302
+    article = Article.objects.get(slug="ferries-cancelled")
+    assert article.body == "<p>Off.</p>"
+    assert not ArticleDraft.objects.exists()

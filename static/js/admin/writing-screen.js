@@ -366,14 +366,10 @@
     }
     document.querySelectorAll("select.admin-autocomplete").forEach(function (select) {
       var label = labelFor(select.id);
-      var container = select.nextElementSibling;
-      var box = container && container.querySelector(".select2-selection[role=combobox]");
       var shown = document.getElementById("select2-" + select.id + "-container");
-      if (label && box) {
-        box.setAttribute("aria-labelledby", label.id + (shown ? " " + shown.id : ""));
-      }
-      if (label && shown) {
-        shown.setAttribute("aria-labelledby", label.id);
+      // The box is labelled by the text it shows, empty while nothing is chosen: name that.
+      if (label && shown && !shown.hasAttribute("aria-label")) {
+        shown.setAttribute("aria-label", label.textContent.replace(/:\s*$/, "").trim());
       }
     });
   }
