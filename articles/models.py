@@ -583,6 +583,27 @@ class Article(EditedInTheDesk):
         blank=True,
         help_text=_("Leave empty to use the publisher's licensing address."),
     )
+    seo_headline = models.CharField(
+        _("search headline"),
+        max_length=110,
+        blank=True,
+        help_text=_("Shown by search engines and social networks instead of the headline."),
+    )
+    seo_description = models.CharField(
+        _("search description"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown under the headline in search results and on social cards."),
+    )
+    social_image = models.ForeignKey(
+        ImageCredit,
+        verbose_name=_("social image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="social_articles",
+        help_text=_("Shown on social cards instead of the lead photo."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     objects = ArticleQuerySet.as_manager()
@@ -638,6 +659,21 @@ class Article(EditedInTheDesk):
         if self.status != self.Status.WITHDRAWN:
             return None
         return self.transitions.filter(name="withdraw").first()
+
+    @property
+    def search_headline(self):
+        """The headline search engines and social cards show."""
+        return self.seo_headline or self.headline
+
+    @property
+    def search_description(self):
+        """The summary search engines and social cards show, or ""."""
+        return self.seo_description or self.dek
+
+    @property
+    def share_photo(self):
+        """The photo social cards and structured data show, or None."""
+        return self.social_image or self.lead_photo
 
     @property
     def is_scheduled(self):
@@ -1164,6 +1200,86 @@ class EditSession(models.Model):
 
     def __str__(self):
         return f"{self.user} on {self.article}"
+
+
+class ArticleDraftQuerySet(models.QuerySet):
+    def of(self, user, article=None, client_key=""):
+        """A person's draft of one article, or of one new story (by the browser's key)."""
+        if article is not None:
+            return self.filter(user=user, article=article)
+        return self.filter(user=user, article__isnull=True, client_key=client_key)
+
+
+class ArticleDraft(models.Model):
+    """What someone typed on the edit screen and it autosaved, before they saved the article.
+
+    Never a revision and never public: only the person who typed it is offered it back, and
+    saving the article discards it. A new story's draft is keyed by its browser tab's key.
+    """
+
+    FIELDS = ["kicker", "headline", "dek", "dateline", "body", "seo_headline", "seo_description"]
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="article_drafts"
+    )
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.CASCADE, related_name="drafts"
+    )
+    client_key = models.CharField(max_length=64, blank=True)
+    base_version = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("The article's version the text was typed on.")
+    )
+    content = models.JSONField(default=dict)
+    saved_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleDraftQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-saved_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "article"],
+                condition=models.Q(article__isnull=False),
+                name="one_draft_per_user_and_article",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "client_key"],
+                condition=models.Q(article__isnull=True),
+                name="one_draft_per_user_and_new_story",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} on {self.article or self.client_key}"
+
+    @classmethod
+    def keep(cls, user, content, article=None, client_key="", base_version=None):
+        """Store what was typed (only the text fields, within their lengths); the draft."""
+        kept = {}
+        for name in cls.FIELDS:
+            value = content.get(name)
+            if isinstance(value, str):
+                limit = Article._meta.get_field(name).max_length
+                kept[name] = sanitize_html(value) if name == "body" else value[:limit]
+        draft, _created = cls.objects.of(user, article, client_key).update_or_create(
+            defaults={"content": kept, "base_version": base_version},
+            create_defaults={
+                "user": user,
+                "article": article,
+                "client_key": "" if article else client_key,
+                "content": kept,
+                "base_version": base_version,
+            },
+        )
+        return draft
+
+    @property
+    def headline(self):
+        return self.content.get("headline", "")
+
+    def overtaken(self):
+        """Whether the article was saved (by anyone) after the version this text was typed on."""
+        return self.article is not None and self.base_version != self.article.version
 
 
 # --- security and resilience ---

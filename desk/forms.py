@@ -156,10 +156,21 @@ class ArticleAdminForm(VersionCheckedForm):
             "terms",
             *ATTRIBUTION_FIELDS,
             "licensing_email",
+            "seo_headline",
+            "seo_description",
+            "social_image",
         ]
-        widgets = {"body": AdminProseEditorWidget(config=BODY_EDITOR_CONFIG, preset="configurable")}
+        widgets = {
+            "body": AdminProseEditorWidget(config=BODY_EDITOR_CONFIG, preset="configurable"),
+            # A headline wraps on the screen instead of scrolling out of sight; one line saved.
+            "headline": forms.Textarea(attrs={"rows": 1, "maxlength": 300}),
+            "seo_description": forms.Textarea(attrs={"rows": 3}),
+        }
 
     editing_user = None  # set by ArticleAdmin.get_form
+
+    def clean_headline(self):
+        return " ".join(self.cleaned_data["headline"].split())
 
     def clean(self):
         if self.instance.pk is not None and not workflow.can_edit(self.editing_user, self.instance):

@@ -116,7 +116,7 @@ def news_article(article, publisher):
         "@type": "NewsArticle",
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "url": url,
-        "headline": article.headline,
+        "headline": article.search_headline,
         "datePublished": iso_datetime(article.publish_at),
         "dateModified": iso_datetime(article.last_updated or article.publish_at),
         "author": [
@@ -130,15 +130,15 @@ def news_article(article, publisher):
         "publisher": organization(publisher),
         "inLanguage": settings.LANGUAGE_CODE,
     }
-    if article.dek:
-        data["description"] = article.dek
+    if article.search_description:
+        data["description"] = article.search_description
     if article.section:
         data["articleSection"] = article.section.name
     keywords = [tag.name for tag in article.tags.all()]
     if keywords:
         data["keywords"] = keywords
-    if article.lead_photo:
-        data["image"] = _image_objects(article.lead_photo)
+    if article.share_photo:
+        data["image"] = _image_objects(article.share_photo)
     return data
 
 

@@ -27,11 +27,12 @@ from articles.models import Article, Author, Byline, Correction, PreviewLink
 from desk.admin.photos import photo_preview
 from desk.admin.republication import carriers_message, republication_panel
 from desk.admin.versioned import VersionCheckedAdmin
+from desk.admin.writing import WritingScreenMixin
 from desk.forms import ATTRIBUTION_FIELDS, ArticleAdminForm, BoundedTagField
 from desk.widgets import TagAutocompleteWidget
 
 
-class BylineInline(admin.TabularInline):
+class BylineInline(admin.StackedInline):
     model = Byline
     extra = 1
     autocomplete_fields = ["author"]
@@ -99,7 +100,7 @@ KEEP_WORKFLOW_STATE = "keep_workflow_state"
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionCheckedAdmin, VersionAdmin):
+class ArticleAdmin(WritingScreenMixin, VersionCheckedAdmin, VersionAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     object_history_template = "admin/articles/article/object_history.html"
@@ -117,10 +118,11 @@ class ArticleAdmin(VersionCheckedAdmin, VersionAdmin):
     search_fields = ["headline", "dek", "slug", "body"]
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["section", "lead_photo"]
+    autocomplete_fields = ["section", "lead_photo", "social_image"]
     # State and publishing time change only through the workflow buttons (articles/workflow.py).
     readonly_fields = [
-        "lead_photo_preview",
+        "lead_photo_card",
+        "search_preview",
         "status",
         "publish_at",
         "created_at",
@@ -131,12 +133,20 @@ class ArticleAdmin(VersionCheckedAdmin, VersionAdmin):
     formfield_overrides = {TaggableManager: {"form_class": BoundedTagField}}
     list_select_related = ["section", "lead_photo"]
     actions = ["submit_selected", "publish_selected"]
+    # The writing column ("writing"), then the side column in a reporter's order; the bylines
+    # come first there (templates/admin/articles/article/change_form.html).
     fieldsets = [
-        (None, {"fields": ["kicker", "headline", "slug", "dek", "section", "dateline"]}),
-        (_("Story"), {"fields": ["body"]}),
-        (_("Lead photo"), {"fields": ["lead_photo", "lead_photo_preview"]}),
-        (_("Tags"), {"fields": ["tags"]}),
-        (_("Publishing"), {"fields": ["status", "publish_at", "created_at", "updated_at"]}),
+        (None, {"fields": ["kicker", "headline", "dek", "body"], "classes": ["writing"]}),
+        (_("Section and tags"), {"fields": ["section", "tags"]}),
+        (_("Lead photo"), {"fields": ["lead_photo", "lead_photo_card"]}),
+        (_("Dateline and address"), {"fields": ["dateline", "slug"]}),
+        (
+            _("Publishing"),
+            {
+                "fields": ["status", "publish_at", "created_at", "updated_at"],
+                "classes": ["collapse"],
+            },
+        ),
         (
             _("Republication (leave empty to use the publisher's terms)"),
             {
@@ -144,7 +154,14 @@ class ArticleAdmin(VersionCheckedAdmin, VersionAdmin):
                 "classes": ["collapse"],
             },
         ),
-        (_("Republished copies"), {"fields": ["republication_panel"]}),
+        (_("Republished copies"), {"fields": ["republication_panel"], "classes": ["collapse"]}),
+        (
+            _("Search and social"),
+            {
+                "fields": ["seo_headline", "seo_description", "social_image", "search_preview"],
+                "classes": ["collapse"],
+            },
+        ),
     ]
 
     republication_panel = admin.display(description=_("views on partners' sites"))(
@@ -476,7 +493,3 @@ class ArticleAdmin(VersionCheckedAdmin, VersionAdmin):
     @admin.display(description=_("photo"))
     def photo_thumbnail(self, article):
         return photo_preview(article.lead_photo, sizes="48px", alt="", css_class="admin-thumbnail")
-
-    @admin.display(description=_("preview"))
-    def lead_photo_preview(self, article):
-        return photo_preview(article.lead_photo, sizes="320px", css_class="admin-preview")
