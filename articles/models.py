@@ -11,11 +11,12 @@ from django.db.models.signals import post_delete, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
-from articles.sanitize import sanitize_html
+from articles.sanitize import INLINE_PHOTO_ID, sanitize_html
 from photos.metadata import inspect_original
 from photos.renditions import (
     CROP_RATIOS,
@@ -491,6 +492,10 @@ class Article(models.Model):
     lead_photo = models.ForeignKey(
         ImageCredit, null=True, blank=True, on_delete=models.PROTECT, related_name="lead_articles"
     )
+    # The library photos the body shows as figures; kept in step with the body on every save.
+    inline_photos = models.ManyToManyField(
+        ImageCredit, blank=True, editable=False, related_name="inline_articles"
+    )
     authors = models.ManyToManyField(Author, through="Byline", related_name="articles")
     tags = TaggableManager(blank=True)
     status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT, db_index=True)
@@ -553,6 +558,10 @@ class Article(models.Model):
             self.publish_at = timezone.now()
         self.version += 1
         super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "body" in update_fields:
+            self.inline_photos.set(ImageCredit.objects.filter(pk__in=self.inline_photo_ids))
+            self.__dict__.pop("inline_photos_by_id", None)
 
     def get_absolute_url(self):
         return reverse("reader:article-detail", kwargs={"slug": self.slug})
@@ -567,6 +576,19 @@ class Article(models.Model):
         if self.publish_at and self.updated_at - self.publish_at > timedelta(minutes=1):
             return self.updated_at
         return None
+
+    @property
+    def inline_photo_ids(self):
+        """Ids of the library photos the body shows, in the order they appear."""
+        return list(dict.fromkeys(int(pk) for pk in INLINE_PHOTO_ID.findall(self.body or "")))
+
+    @cached_property
+    def inline_photos_by_id(self):
+        """{id: photo} of the body's library photos: one query (none without any, or when
+        `inline_photos` is prefetched), however many figures the body has."""
+        if not self.inline_photo_ids:
+            return {}
+        return {photo.pk: photo for photo in self.inline_photos.all()}
 
     @property
     def has_correction(self):

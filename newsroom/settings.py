@@ -258,6 +258,23 @@ CSP_MEDIA_ORIGINS = [origin for origin in [_origin(MEDIA_URL), _origin(STATIC_UR
 # adds to the admin page as a <style> element without a nonce. When the editor is upgraded,
 # tests/site/test_browser_csp.py fails with the new hash in Chromium's message.
 CSP_EDITOR_STYLE_HASHES = ["'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"]
+# The players of the embed providers a story may show (articles/embeds.py, compared by a test).
+# A reader's page loads one only when the reader clicks "Load" on its placeholder.
+CSP_EMBED_FRAME_ORIGINS = [
+    "https://datawrapper.dwcdn.net",
+    "https://e.infogram.com",
+    "https://embed.documentcloud.org",
+    "https://flo.uri.sh",
+    "https://open.spotify.com",
+    "https://platform.twitter.com",
+    "https://player.vimeo.com",
+    "https://w.soundcloud.com",
+    "https://www.facebook.com",
+    "https://www.instagram.com",
+    "https://www.scribd.com",
+    "https://www.tiktok.com",
+    "https://www.youtube-nocookie.com",
+]
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
@@ -265,6 +282,7 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:", *CSP_MEDIA_ORIGINS],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
+    "frame-src": [CSP.SELF, *CSP_EMBED_FRAME_ORIGINS],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "form-action": [CSP.SELF],

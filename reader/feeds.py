@@ -2,6 +2,9 @@
 
 Every feed lists Article.objects.published() only. Items carry the full sanitised body, every
 author, the section and tags as categories, and the lead photo as an enclosure with its credit.
+Feeds are read by partners' systems too, so the body and photos are those partners may have
+(republication.copy.body_for_partners): a photo in the body they may not reuse is left out, with
+a note.
 Guids are tag URIs made from the article's id and creation date, so they survive a change of
 headline or slug and aggregators never show an updated story twice.
 """
@@ -16,13 +19,16 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from taggit.models import Tag
 
 from articles.models import Article, Author, Publisher, Section
 from newsroom.lib.urls import absolute_url
 from reader.furniture import site_furniture
 from reader.structured_data import iso_datetime
+from republication.copy import body_for_partners
 
 FEED_LENGTH = 30
 MEDIA_NS = "http://search.yahoo.com/mrss/"
@@ -37,7 +43,29 @@ def article_guid(article):
 
 def feed_articles(queryset=None):
     queryset = Article.objects.published() if queryset is None else queryset
-    return queryset.with_listing_related().prefetch_related("tags")[:FEED_LENGTH]
+    return queryset.with_listing_related().prefetch_related("tags", "inline_photos")[:FEED_LENGTH]
+
+
+def partner_body(article):
+    """The article's body and photos as partners may have them, worked out once per item."""
+    if not hasattr(article, "_partner_body"):
+        article._partner_body = body_for_partners(article)
+    return article._partner_body
+
+
+def feed_content(article):
+    """The item's HTML: the partners' body, and a note when photos of the body were left out."""
+    body = partner_body(article)
+    if not body.inline_omitted:
+        return body.html
+    note = ngettext(
+        "A photo with this story may not be republished for rights reasons and has been left "
+        "out; see it in the original article.",
+        "%(count)d photos with this story may not be republished for rights reasons and have "
+        "been left out; see them in the original article.",
+        body.inline_omitted,
+    ) % {"count": body.inline_omitted}
+    return body.html + format_html("\n<p><em>{}</em></p>", note)
 
 
 def categories(article):
@@ -197,7 +225,7 @@ class ArticleFeed(Feed):
     def item_extra_kwargs(self, item):
         photo = item.lead_photo
         return {
-            "content": item.body,
+            "content": feed_content(item),
             "authors": [byline.author.name for byline in item.bylines.all()],
             "photo": {
                 "url": absolute_url(photo.public_url),
@@ -259,7 +287,7 @@ def json_feed(request):
             "id": article_guid(article),
             "url": absolute_url(article.get_absolute_url()),
             "title": article.headline,
-            "content_html": article.body,
+            "content_html": feed_content(article),
             "date_published": iso_datetime(article.publish_at),
             "date_modified": iso_datetime(article.last_updated or article.publish_at),
             "authors": [

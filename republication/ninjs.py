@@ -6,11 +6,12 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 from articles.models import Article, Byline, ImageCredit, Publisher
 from newsroom.lib.text import html_to_text
 from newsroom.lib.urls import absolute_url
-from republication.copy import absolutize_links, photos_for_partners
+from republication.copy import body_for_partners
 
 NINJS_STANDARD = {
     "name": "ninjs",
@@ -77,9 +78,10 @@ def article_as_ninjs(article: Article, publisher: Publisher) -> dict[str, Any]:
     terms = article.republication_terms(publisher)
     canonical_url = absolute_url(article.get_absolute_url())
     bylines = list(article.bylines.all())
-    body_html = absolutize_links(article.body, canonical_url)
+    partner_body = body_for_partners(article)
+    body_html = partner_body.html
     body_text = html_to_text(body_html)
-    photos, _omitted = photos_for_partners(article)
+    photos = partner_body.photos
     usage = [str(terms.plain_words)]
     if terms.text:
         usage.append(terms.text)
@@ -136,6 +138,14 @@ def article_as_ninjs(article: Article, publisher: Publisher) -> dict[str, Any]:
         document["descriptions"] = [
             {"role": "summary", "contentType": "text/plain", "value": article.dek}
         ]
+    if partner_body.omitted:
+        document["edNote"] = ngettext(
+            "A photo with this story may not be republished for rights reasons and has been "
+            "left out.",
+            "%(count)d photos with this story may not be republished for rights reasons and "
+            "have been left out.",
+            partner_body.omitted,
+        ) % {"count": partner_body.omitted}
     if article.dateline:
         document["located"] = article.dateline
     if article.section:

@@ -6,6 +6,7 @@ from django.utils.translation import to_locale
 
 from newsroom.lib import urls
 from reader import structured_data
+from reader.story_body import render_body
 
 register = template.Library()
 
@@ -56,3 +57,9 @@ def og_locale():
 def w3c_datetime(moment):
     """2026-11-25T16:05:00+00:00: what sitemaps and machines expect."""
     return structured_data.iso_datetime(moment) if moment else ""
+
+
+@register.simple_tag
+def story_body(article):
+    """The article's sanitised body with its photos and embeds expanded (reader/story_body.py)."""
+    return render_body(article)
