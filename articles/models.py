@@ -217,6 +217,9 @@ class Author(models.Model):
         return self.affiliation or publisher_name
 
 
+RENDITION_INPUT_FIELDS = {"image", "focal_x", "focal_y"}
+
+
 class ImageCredit(models.Model):
     """A photo and everything needed to credit it the way the agency asks."""
 
@@ -370,7 +373,10 @@ class ImageCredit(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
         photo = super().from_db(db, field_names, values, **kwargs)
-        photo._saved_state = rendition_inputs(photo)
+        # A partial load (django-reversion reads related photos by id only) has no inputs to
+        # remember, and reading them would load the row again, from here, without end.
+        if set(field_names) >= RENDITION_INPUT_FIELDS:
+            photo._saved_state = rendition_inputs(photo)
         return photo
 
     def read_original(self):

@@ -4,8 +4,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.loader import render_to_string
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
+from js_asset import static_lazy
 from taggit.forms import TagField
 from taggit.models import Tag
 
@@ -57,8 +59,9 @@ class ImageCreditForm(forms.ModelForm):
         return cleaned_data
 
 
-# Headings, bold, italic, links, lists and block quotes; ProseMirror drops anything else on
-# paste, and the server still sanitises whatever arrives (articles/sanitize.py).
+# Headings, bold, italic, links, lists, block quotes, photos of the library and embeds
+# (static/js/admin/body-media.js); ProseMirror drops anything else on paste, and the server
+# still sanitises whatever arrives (articles/sanitize.py).
 BODY_EDITOR_CONFIG = {
     "extensions": {
         "Heading": {"levels": [2, 3, 4]},
@@ -71,6 +74,13 @@ BODY_EDITOR_CONFIG = {
         "Blockquote": True,
         "HardBreak": True,
         "History": True,
+        "InlinePhoto": {
+            "pickerUrl": reverse_lazy("admin:articles_imagecredit_picker"),
+            "uploadUrl": reverse_lazy("admin:articles_imagecredit_picker_upload"),
+            "libraryUrl": reverse_lazy("admin:articles_imagecredit_changelist"),
+            "stylesheet": static_lazy("css/admin-body-media.css"),
+        },
+        "Embed": {"checkUrl": reverse_lazy("admin:articles_article_embedcheck")},
     }
 }
 

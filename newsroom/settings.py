@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from js_asset import static_lazy
 
 from newsroom.env import env_bool, env_int, env_int_list, env_list, env_str
 
@@ -254,6 +255,17 @@ def _origin(url):
 
 
 CSP_MEDIA_ORIGINS = [origin for origin in [_origin(MEDIA_URL), _origin(STATIC_URL)] if origin]
+# The body editor's own nodes: photos of the library and embeds (static/js/admin/body-media.js);
+# the processor names what they write (the server's sanitiser is articles/sanitize.py).
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("js/admin/body-media.js")],
+        "extensions": {
+            "InlinePhoto": "desk.body_media.figure_references",
+            "Embed": "desk.body_media.figure_references",
+        },
+    }
+]
 # The few lines of CSS that the rich-text editor (Tiptap, inside django-prose-editor 0.28.0)
 # adds to the admin page as a <style> element without a nonce. When the editor is upgraded,
 # tests/site/test_browser_csp.py fails with the new hash in Chromium's message.
