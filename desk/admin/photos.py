@@ -38,6 +38,7 @@ def photo_preview(photo, **options):
 @admin.register(ImageCredit)
 class ImageCreditAdmin(admin.ModelAdmin):
     form = ImageCreditForm
+    change_list_template = "admin/articles/imagecredit/change_list.html"
     list_display = [
         "image_thumbnail",
         "caption_excerpt",
