@@ -1,6 +1,8 @@
 """Photos inside a story's body reach partners only where our rights let them reuse the photo."""
 
 import json
+import os
+from pathlib import Path
 
 import feedparser
 import pytest
@@ -121,3 +123,24 @@ def test_readers_see_both_inline_photos_with_caption_and_credit(client, two_phot
         assert photo.credit_line in page
         assert f'alt="{photo.alt_text}"' in page
     assert "data-photo-id" not in page
+
+
+def test_ninjs_with_inline_photos_and_a_note_validates_against_the_iptc_schema(
+    client, two_photo_story
+):
+    schema_path = os.environ.get("NINJS_SCHEMA")
+    if not schema_path:
+        pytest.skip("NINJS_SCHEMA is not set: no ninjs 3.1 schema to validate against")
+    import jsonschema
+
+    story, _free, _restricted = two_photo_story
+    document = json.loads(
+        client.get(reverse("republication:article-ninjs", args=[story.slug])).content
+    )
+    assert document["edNote"]
+    validator = jsonschema.Draft202012Validator(
+        json.loads(Path(schema_path).read_text()),
+        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+    )
+    assert not [error.message for error in validator.iter_errors(document)]
+    assert list(validator.iter_errors(document | {"edNote": 3}))
