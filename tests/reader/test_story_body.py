@@ -46,3 +46,13 @@ def test_page_queries_do_not_grow_with_the_number_of_inline_photos(
     for article in (one, many):
         with django_assert_max_num_queries(7):
             assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_a_cached_page_shows_an_inline_photos_new_caption_at_once(client, publisher):
+    photo = make_photo(caption="Cranes stand idle.")
+    article = make_article(body=f'<p>One.</p><figure data-photo-id="{photo.pk}"></figure>')
+    url = article.get_absolute_url()
+    assert "Cranes stand idle." in client.get(url).content.decode()
+    photo.caption = "Cranes idle at dawn."
+    photo.save()
+    assert "Cranes idle at dawn." in client.get(url).content.decode()
