@@ -4,10 +4,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse_lazy
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
-from js_asset import static_lazy
 from taggit.forms import TagField
 from taggit.models import Tag
 
@@ -78,7 +79,7 @@ BODY_EDITOR_CONFIG = {
             "pickerUrl": reverse_lazy("admin:articles_imagecredit_picker"),
             "uploadUrl": reverse_lazy("admin:articles_imagecredit_picker_upload"),
             "libraryUrl": reverse_lazy("admin:articles_imagecredit_changelist"),
-            "stylesheet": static_lazy("css/admin-body-media.css"),
+            "stylesheet": lazy(static, str)("css/admin-body-media.css"),
         },
         "Embed": {"checkUrl": reverse_lazy("admin:articles_article_embedcheck")},
     }

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.templatetags.static import static
 from django.utils.csp import CSP
-from js_asset import static_lazy
+from django.utils.functional import lazy
 
 from newsroom.env import env_bool, env_int, env_int_list, env_list, env_str
 
@@ -259,7 +260,8 @@ CSP_MEDIA_ORIGINS = [origin for origin in [_origin(MEDIA_URL), _origin(STATIC_UR
 # the processor names what they write (the server's sanitiser is articles/sanitize.py).
 DJANGO_PROSE_EDITOR_EXTENSIONS = [
     {
-        "js": [static_lazy("js/admin/body-media.js")],
+        # Resolved when the editor is drawn: the hashed name of the collected file.
+        "js": [lazy(static, str)("js/admin/body-media.js")],
         "extensions": {
             "InlinePhoto": "desk.body_media.figure_references",
             "Embed": "desk.body_media.figure_references",

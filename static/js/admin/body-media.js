@@ -87,7 +87,7 @@ function nameTheEditingArea(editor) {
 
 // --- the dialogs ---
 
-function openDialog(title, build) {
+function openDialog(editor, title, build) {
   const dialog = crel("dialog", {
     className: "body-media-dialog",
     "aria-labelledby": "body-media-dialog-title",
@@ -95,6 +95,7 @@ function openDialog(title, build) {
   const close = () => {
     dialog.close()
     dialog.remove()
+    editor.commands.focus()
   }
   dialog.append(
     crel("h2", { id: "body-media-dialog-title", textContent: title }),
@@ -103,7 +104,10 @@ function openDialog(title, build) {
       crel("button", { type: "button", textContent: "Cancel", onclick: close }),
     ]),
   )
-  dialog.addEventListener("close", () => dialog.remove())
+  dialog.addEventListener("close", () => {
+    dialog.remove()
+    editor.commands.focus() // Escape closes the dialog too: back to the text
+  })
   document.body.append(dialog)
   dialog.showModal()
   return dialog
@@ -130,7 +134,7 @@ function photoDialog(editor, options) {
     close()
   }
 
-  openDialog("Insert a photo", (close) => {
+  openDialog(editor, "Insert a photo", (close) => {
     // Search the library.
     const query = crel("input", { type: "search", autocomplete: "off" })
     const day = crel("input", { type: "date" })
@@ -253,7 +257,7 @@ function photoDialog(editor, options) {
 }
 
 function embedDialog(editor, options) {
-  openDialog("Embed a post, video, document or chart", (close) => {
+  openDialog(editor, "Embed a post, video, document or chart", (close) => {
     const url = crel("input", { type: "url", placeholder: "https://", autocomplete: "off" })
     const status = crel("p", { className: "body-media-dialog__status", role: "alert" })
     const embed = () => {
@@ -293,6 +297,14 @@ function embedDialog(editor, options) {
       crel("p", {}, [crel("button", { type: "button", textContent: "Embed", onclick: embed })]),
     ]
   })
+}
+
+function hostName(url) {
+  try {
+    return new URL(url).hostname.replace(/^www\./, "")
+  } catch {
+    return "an allowed provider"
+  }
 }
 
 // --- the nodes ---
@@ -394,7 +406,7 @@ export const Embed = Node.create({
 
   addNodeView() {
     return ({ node }) => {
-      const label = node.attrs.provider ? `${node.attrs.provider} embed` : "Embed"
+      const label = `Embed from ${node.attrs.provider || hostName(node.attrs.url)}`
       return {
         dom: crel("figure", { className: "body-media body-media--embed", contentEditable: "false" }, [
           crel("span", { className: "body-media__thumb body-media__thumb--embed", textContent: "▶" }),
