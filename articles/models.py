@@ -14,11 +14,12 @@ from django.db.models.signals import post_delete, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
 
-from articles.sanitize import sanitize_html
+from articles.sanitize import INLINE_PHOTO_ID, sanitize_html
 from newsroom.lib.text import clean_text
 from photos.metadata import inspect_original
 from photos.renditions import (
@@ -251,6 +252,9 @@ class Author(EditedInTheDesk):
         return self.affiliation or publisher_name
 
 
+RENDITION_INPUT_FIELDS = {"image", "focal_x", "focal_y"}
+
+
 class ImageCredit(EditedInTheDesk):
     """A photo and everything needed to credit it the way the agency asks."""
 
@@ -412,7 +416,10 @@ class ImageCredit(EditedInTheDesk):
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
         photo = super().from_db(db, field_names, values, **kwargs)
-        photo._saved_state = rendition_inputs(photo)
+        # A partial load (django-reversion reads related photos by id only) has no inputs to
+        # remember, and reading them would load the row again, from here, without end.
+        if set(field_names) >= RENDITION_INPUT_FIELDS:
+            photo._saved_state = rendition_inputs(photo)
         return photo
 
     def read_original(self):
@@ -552,6 +559,10 @@ class Article(EditedInTheDesk):
     lead_photo = models.ForeignKey(
         ImageCredit, null=True, blank=True, on_delete=models.PROTECT, related_name="lead_articles"
     )
+    # The library photos the body shows as figures; kept in step with the body on every save.
+    inline_photos = models.ManyToManyField(
+        ImageCredit, blank=True, editable=False, related_name="inline_articles"
+    )
     authors = models.ManyToManyField(Author, through="Byline", related_name="articles")
     tags = TaggableManager(blank=True)
     status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT, db_index=True)
@@ -630,6 +641,10 @@ class Article(EditedInTheDesk):
         with transaction.atomic(using=kwargs.get("using")):
             super().save(*args, **kwargs)
             self.keep_old_address()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is None or "body" in update_fields:
+                self.inline_photos.set(ImageCredit.objects.filter(pk__in=self.inline_photo_ids))
+                self.__dict__.pop("inline_photos_by_id", None)
         self._saved_slug = self.slug
 
     def get_absolute_url(self):
@@ -645,6 +660,19 @@ class Article(EditedInTheDesk):
         if self.publish_at and self.updated_at - self.publish_at > timedelta(minutes=1):
             return self.updated_at
         return None
+
+    @property
+    def inline_photo_ids(self):
+        """Ids of the library photos the body shows, in the order they appear."""
+        return list(dict.fromkeys(int(pk) for pk in INLINE_PHOTO_ID.findall(self.body or "")))
+
+    @cached_property
+    def inline_photos_by_id(self):
+        """{id: photo} of the body's library photos: one query (none without any, or when
+        `inline_photos` is prefetched), however many figures the body has."""
+        if not self.inline_photo_ids:
+            return {}
+        return {photo.pk: photo for photo in self.inline_photos.all()}
 
     @property
     def has_correction(self):

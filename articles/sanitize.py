@@ -7,12 +7,13 @@ user types is plain text and is escaped by the templates.
 """
 
 import re
-from html import unescape
+from html import escape, unescape
 from urllib.parse import urlsplit
 
 import nh3
 from django.conf import settings
 
+from articles.embeds import provider_for
 from newsroom.lib.text import clean_text
 
 ALLOWED_TAGS = {
@@ -54,6 +55,9 @@ ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "hreflang"},
     "abbr": {"title"},
     "blockquote": {"cite"},
+    # Photos and embeds inside a story: only a reference, expanded when the story is shown
+    # (see MEDIA_FIGURE below).
+    "figure": {"data-photo-id", "data-embed"},
     "q": {"cite"},
     "th": {"scope", "colspan", "rowspan"},
     "td": {"colspan", "rowspan"},
@@ -115,7 +119,10 @@ def sanitize_html(html):
         strip_comments=True,
         attribute_filter=keep_safe_urls,
     )
-    return OPENING_LINK.sub(_mark_external_link, cleaned).strip()
+    cleaned = OPENING_LINK.sub(_mark_external_link, cleaned)
+    if MEDIA_FIGURE.search(cleaned):
+        cleaned = _clean_media_figures(cleaned)
+    return cleaned.strip()
 
 
 def _mark_external_link(match):
@@ -124,3 +131,39 @@ def _mark_external_link(match):
     if href and is_external(unescape(href.group(1))):
         attributes += ' rel="noopener noreferrer"'
     return f"<a{attributes}>"
+
+
+# A figure standing for a photo of the library or an embed holds nothing but its reference.
+MEDIA_FIGURE = re.compile(r'<figure((?:\s+[\w:-]+="[^"]*")+)>(.*?)</figure>', re.DOTALL)
+PHOTO_ID = re.compile(r'\sdata-photo-id="(\d{1,18})"')
+# An inline photo once sanitised: the whole figure, its id in the first group.
+INLINE_PHOTO = re.compile(r'<figure data-photo-id="(\d+)"></figure>')
+INLINE_PHOTO_ID = re.compile(r'<figure data-photo-id="(\d+)">')
+INLINE_EMBED = re.compile(r'<figure data-embed="([^"]*)"></figure>')
+EMBED_URL = re.compile(r'\sdata-embed="([^"]*)"')
+
+
+def _clean_media_figures(html):
+    """Keep a media figure's one valid reference and drop what it held; drop any other figure
+    attributes. A URL of a provider not on the allow-list (articles/embeds.py) is dropped."""
+
+    def clean(match):
+        attributes = match.group(1)
+        photo = PHOTO_ID.search(attributes)
+        if photo:
+            return f'<figure data-photo-id="{int(photo.group(1))}"></figure>'
+        embed = EMBED_URL.search(attributes)
+        url = unescape(embed.group(1)) if embed else ""
+        if embed and provider_for(url):
+            return f'<figure data-embed="{escape(url)}"></figure>'
+        return f"<figure>{match.group(2)}</figure>"
+
+    # Tidied again: dropping a media figure's content may leave a stray closing tag.
+    return nh3.clean(
+        MEDIA_FIGURE.sub(clean, html),
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )

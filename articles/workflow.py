@@ -119,6 +119,41 @@ def publish_blockers(article: Article) -> list[str]:
             missing.append(
                 _("renditions of the lead photo (still being made: try again in a moment)")
             )
+    missing.extend(_inline_photo_blockers(article))
+    return missing
+
+
+def _inline_photo_blockers(article: Article) -> list[str]:
+    """Each photo in the body needs what the lead photo needs; unsaved bodies are read as typed."""
+    ids = article.inline_photo_ids
+    if not ids:
+        return []
+    photos = ImageCredit.objects.in_bulk(ids)
+    missing = []
+    for number, pk in enumerate(ids, start=1):
+        photo = photos.get(pk)
+        name = photo.caption[:40] if photo and photo.caption else f"#{pk}"
+        if photo is None:
+            missing.append(
+                _("photo %(number)d in the body (it is no longer in the library: remove it)")
+                % {"number": number}
+            )
+            continue
+        if not photo.alt_text.strip():
+            missing.append(
+                _("alt text for photo %(number)d in the body (“%(name)s”)")
+                % {"number": number, "name": name}
+            )
+        if not photo.credit_line.strip():
+            missing.append(
+                _("a credit for photo %(number)d in the body (“%(name)s”)")
+                % {"number": number, "name": name}
+            )
+        if not photo.renditions_ready:
+            missing.append(
+                _("renditions of photo %(number)d in the body (still being made or failed)")
+                % {"number": number}
+            )
     return missing
 
 

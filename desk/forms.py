@@ -6,8 +6,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
 from taggit.forms import TagField
@@ -119,8 +122,9 @@ class ImageCreditForm(VersionCheckedForm):
         return cleaned_data
 
 
-# Headings, bold, italic, links, lists and block quotes; ProseMirror drops anything else on
-# paste, and the server still sanitises whatever arrives (articles/sanitize.py).
+# Headings, bold, italic, links, lists, block quotes, photos of the library and embeds
+# (static/js/admin/body-media.js); ProseMirror drops anything else on paste, and the server
+# still sanitises whatever arrives (articles/sanitize.py).
 BODY_EDITOR_CONFIG = {
     "extensions": {
         "Heading": {"levels": [2, 3, 4]},
@@ -133,6 +137,13 @@ BODY_EDITOR_CONFIG = {
         "Blockquote": True,
         "HardBreak": True,
         "History": True,
+        "InlinePhoto": {
+            "pickerUrl": reverse_lazy("admin:articles_imagecredit_picker"),
+            "uploadUrl": reverse_lazy("admin:articles_imagecredit_picker_upload"),
+            "libraryUrl": reverse_lazy("admin:articles_imagecredit_changelist"),
+            "stylesheet": lazy(static, str)("css/admin-body-media.css"),
+        },
+        "Embed": {"checkUrl": reverse_lazy("admin:articles_article_embedcheck")},
     }
 }
 

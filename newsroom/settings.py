@@ -12,7 +12,9 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.templatetags.static import static
 from django.utils.csp import CSP
+from django.utils.functional import lazy
 
 from newsroom.env import env_bool, env_int, env_int_list, env_list, env_str
 
@@ -278,10 +280,39 @@ def _origin(url):
 
 
 CSP_MEDIA_ORIGINS = [origin for origin in [_origin(MEDIA_URL), _origin(STATIC_URL)] if origin]
+# The body editor's own nodes: photos of the library and embeds (static/js/admin/body-media.js);
+# the processor names what they write (the server's sanitiser is articles/sanitize.py).
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        # Resolved when the editor is drawn: the hashed name of the collected file.
+        "js": [lazy(static, str)("js/admin/body-media.js")],
+        "extensions": {
+            "InlinePhoto": "desk.body_media.figure_references",
+            "Embed": "desk.body_media.figure_references",
+        },
+    }
+]
 # The few lines of CSS that the rich-text editor (Tiptap, inside django-prose-editor 0.28.0)
 # adds to the admin page as a <style> element without a nonce. When the editor is upgraded,
 # tests/site/test_browser_csp.py fails with the new hash in Chromium's message.
 CSP_EDITOR_STYLE_HASHES = ["'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"]
+# The players of the embed providers a story may show (articles/embeds.py, compared by a test).
+# A reader's page loads one only when the reader clicks "Load" on its placeholder.
+CSP_EMBED_FRAME_ORIGINS = [
+    "https://datawrapper.dwcdn.net",
+    "https://e.infogram.com",
+    "https://embed.documentcloud.org",
+    "https://flo.uri.sh",
+    "https://open.spotify.com",
+    "https://platform.twitter.com",
+    "https://player.vimeo.com",
+    "https://w.soundcloud.com",
+    "https://www.facebook.com",
+    "https://www.instagram.com",
+    "https://www.scribd.com",
+    "https://www.tiktok.com",
+    "https://www.youtube-nocookie.com",
+]
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
@@ -289,6 +320,7 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:", *CSP_MEDIA_ORIGINS],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
+    "frame-src": [CSP.SELF, *CSP_EMBED_FRAME_ORIGINS],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "form-action": [CSP.SELF],

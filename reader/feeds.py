@@ -1,10 +1,11 @@
 """RSS 2.0, Atom and JSON Feed 1.1 for the whole site and for each section, author and tag.
 
 Every feed lists Article.objects.published() only. Anyone may copy from a feed, so it hands out
-no more than a partner's copy does (republication.copy.partner_rights): the full sanitised body
-only of stories that may be republished (the others: their summary and link, enough to read), a
-photo only if partners may reuse it, and each item's licence. Every item carries every author,
-and the section and tags as categories.
+no more than a partner's copy does (republication.copy.partner_rights, built on
+body_for_partners): the full sanitised body only of stories that may be republished (the others:
+their summary and link, enough to read), with any photo of the body partners may not reuse left
+out with a note, the lead photo only if partners may reuse it, and each item's licence. Every
+item carries every author, and the section and tags as categories.
 Guids are tag URIs made from the article's id and creation date, so they survive a change of
 headline or slug and aggregators never show an updated story twice.
 """
@@ -19,8 +20,9 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from taggit.models import Tag
 
 from articles.models import Article, Author, Publisher, Section
@@ -45,7 +47,9 @@ def article_guid(article):
 def feed_articles(publisher, queryset=None):
     """The newest published stories, each with what partners may have of it (``.rights``)."""
     queryset = Article.objects.published() if queryset is None else queryset
-    articles = list(queryset.with_listing_related().prefetch_related("tags")[:FEED_LENGTH])
+    articles = list(
+        queryset.with_listing_related().prefetch_related("tags", "inline_photos")[:FEED_LENGTH]
+    )
     for article in articles:
         article.rights = partner_rights(article, publisher)
     return articles
@@ -61,6 +65,25 @@ def feed_photo(article):
 
 def licence_text(rights):
     return f"{rights.terms.licence_label}: {rights.licence_url}"
+
+
+def feed_content(article):
+    """The item's HTML: the partners' body (only of stories that may be republished), with a
+    note when photos of the body were left out."""
+    if not article.rights.full_text:
+        return ""
+    body = article.rights.body
+    html = sanitize_html(body.html)
+    if not body.inline_omitted:
+        return html
+    note = ngettext(
+        "A photo with this story may not be republished for rights reasons and has been left "
+        "out; see it in the original article.",
+        "%(count)d photos with this story may not be republished for rights reasons and have "
+        "been left out; see them in the original article.",
+        body.inline_omitted,
+    ) % {"count": body.inline_omitted}
+    return html + format_html("\n<p><em>{}</em></p>", note)
 
 
 def categories(article):
@@ -258,7 +281,7 @@ class ArticleFeed(Feed):
         photo = feed_photo(item)
         return {
             # A story not for republication: its summary (the description) and link only.
-            "content": sanitize_html(item.body) if item.rights.full_text else "",
+            "content": feed_content(item),
             "licence": licence_text(item.rights),
             "licence_url": item.rights.licence_url,
             "authors": [byline.author.name for byline in item.bylines.all()],
@@ -343,7 +366,7 @@ def json_feed(request):
             },
         }
         if rights.full_text:
-            item["content_html"] = sanitize_html(article.body)
+            item["content_html"] = feed_content(article)
         else:
             item["content_text"] = article.dek or article.headline
         if article.dek:

@@ -9,6 +9,7 @@ Pages that list articles are never kept past the next scheduled ``publish_at``.
 
 import hashlib
 
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
 from taggit.models import Tag
@@ -93,6 +94,12 @@ def _articles_of(field, attribute=None):
     return tags
 
 
+def _articles_showing(photo):
+    """The stories showing the photo, as their lead photo or inside the body."""
+    articles = Article.objects.filter(Q(lead_photo=photo) | Q(inline_photos=photo)).distinct()
+    return article_page_tags(articles.only("slug", "status"))
+
+
 def register():
     """Tell the page cache what each page shows and connect what retires it."""
     pagecache.tag_pages(ARTICLE_PAGES, lambda kwargs: [article_tag(kwargs["slug"])])
@@ -117,7 +124,7 @@ def register():
     m2m_changed.connect(_tags_changed, sender=Article.tags.through, dispatch_uid="page-cache:tags")
     # By id: once a byline is deleted, no article is found "through" it any more.
     pagecache.invalidate_on_change(Byline, _articles_of(field="pk", attribute="article_id"))
-    pagecache.invalidate_on_change(ImageCredit, _articles_of(field="lead_photo"))
+    pagecache.invalidate_on_change(ImageCredit, _articles_showing)
     pagecache.invalidate_on_change(Author, _articles_of(field="authors"))
     pagecache.invalidate_on_change(Tag, _articles_of(field="tags"))
     pagecache.invalidate_on_change(

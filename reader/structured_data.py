@@ -137,8 +137,13 @@ def news_article(article, publisher):
     keywords = [tag.name for tag in article.tags.all()]
     if keywords:
         data["keywords"] = keywords
-    if article.share_photo:
-        data["image"] = _image_objects(article.share_photo)
+    images = _image_objects(article.share_photo) if article.share_photo else []
+    # Photos of the body only where partners may reuse them: machines pass images on.
+    for photo in article.inline_photos_by_id.values():
+        if photo.may_republish and photo.renditions_ready:
+            images.extend(_image_objects(photo))
+    if images:
+        data["image"] = images
     return data
 
 

@@ -1,7 +1,7 @@
 """The partner's copy of a story (HTML and plain text), obeying the terms in force for it.
 
 It carries the logo, bylines with affiliations, the link back and the counting pixel, and leaves
-out any photo our rights do not let partners reuse.
+out any photo our rights do not let partners reuse (body_for_partners decides, for every surface).
 """
 
 import re
@@ -14,10 +14,11 @@ from urllib.parse import urljoin
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.translation import gettext as _
 
 from articles.models import Article, ImageCredit, Publisher, RepublicationTerms
+from articles.sanitize import INLINE_EMBED, INLINE_PHOTO
 from newsroom.lib.text import html_to_text
 from newsroom.lib.urls import absolute_url
 
@@ -45,14 +46,74 @@ def pixel_url(article: Article) -> str:
     return absolute_url(reverse("republication:republication-pixel", args=[article.pk]))
 
 
-def photos_for_partners(article: Article) -> tuple[list[ImageCredit], int]:
-    """(photos partners may republish, how many were left out) among the story's photos.
+@dataclass(frozen=True)
+class PartnerBody:
+    """A story's body and photos as partners may have them."""
 
-    Only the lead photo today; any other photo a story gains must be sorted here too.
+    # The sanitised body with links made absolute, the inline photos partners may reuse as plain
+    # figures, the others gone, and embeds as links to the provider.
+    html: str
+    # The lead photo if partners may reuse it (and it has a public file).
+    lead_photo: ImageCredit | None
+    # Every photo partners get, the lead photo first, then those of the body in order.
+    photos: list[ImageCredit]
+    # How many photos were left out because partners may not reuse them: the lead photo's (0 or
+    # 1) and the body's.
+    lead_omitted: int
+    inline_omitted: int
+
+    @property
+    def omitted(self) -> int:
+        return self.lead_omitted + self.inline_omitted
+
+
+def body_for_partners(article: Article) -> PartnerBody:
+    """The one place that decides which of a story's photos partners get: copy, ninjs, feeds.
+
+    Reads the body's photos with one query at most (Article.inline_photos_by_id).
     """
-    photos = [article.lead_photo] if article.lead_photo else []
-    allowed = [photo for photo in photos if photo.may_republish]
-    return allowed, len(photos) - len(allowed)
+    canonical_url = absolute_url(article.get_absolute_url())
+    photos_by_id = article.inline_photos_by_id
+    lead = article.lead_photo
+    kept: list[ImageCredit] = []
+    lead_omitted = inline_omitted = 0
+    if lead is not None:
+        if lead.may_republish and lead.public_rendition:
+            kept.append(lead)
+        elif not lead.may_republish:
+            lead_omitted = 1
+
+    def inline_photo(match: re.Match[str]) -> str:
+        nonlocal inline_omitted
+        photo = photos_by_id.get(int(match.group(1)))
+        if photo is None or not photo.public_rendition:
+            return ""
+        if not photo.may_republish:
+            inline_omitted += 1
+            return ""
+        kept.append(photo)
+        return render_to_string(
+            "republication/inline_photo.html",
+            {
+                "photo": photo,
+                "rendition": photo.public_rendition,
+                "url": absolute_url(photo.public_url),
+            },
+        )
+
+    def embed(match: re.Match[str]) -> str:
+        url = unescape(match.group(1))
+        return format_html('<p><a href="{}">{}</a></p>', url, url)
+
+    html = INLINE_PHOTO.sub(inline_photo, article.body)
+    html = INLINE_EMBED.sub(embed, html)
+    return PartnerBody(
+        html=absolutize_links(html, canonical_url),
+        lead_photo=lead if lead in kept else None,
+        photos=list(dict.fromkeys(kept)),
+        lead_omitted=lead_omitted,
+        inline_omitted=inline_omitted,
+    )
 
 
 @dataclass(frozen=True)
@@ -60,8 +121,16 @@ class PartnerRights:
     """What partners (and anything they could copy from, such as the feeds) may have of a story."""
 
     terms: RepublicationTerms
-    photos: list[ImageCredit]  # the photos partners may reuse
-    photos_omitted: int
+    body: PartnerBody
+
+    @property
+    def photos(self) -> list[ImageCredit]:
+        """The photos partners may reuse, the lead photo first."""
+        return self.body.photos
+
+    @property
+    def photos_omitted(self) -> int:
+        return self.body.omitted
 
     @property
     def full_text(self) -> bool:
@@ -76,8 +145,7 @@ class PartnerRights:
 
 def partner_rights(article: Article, publisher: Publisher) -> PartnerRights:
     """The one decision on what of a story may leave the site for partners: copy, ninjs, feeds."""
-    photos, omitted = photos_for_partners(article)
-    return PartnerRights(article.republication_terms(publisher), photos, omitted)
+    return PartnerRights(article.republication_terms(publisher), body_for_partners(article))
 
 
 def corrections_url(article: Article) -> str:
@@ -97,7 +165,8 @@ def republication_context(
     dated by the embargo.
     """
     canonical_url = absolute_url(article.get_absolute_url())
-    photos, photos_omitted = photos_for_partners(article)
+    partner_body = body_for_partners(article)
+    lead = partner_body.lead_photo
     published = article.publish_at or embargo_until or timezone.now()
     context: dict[str, Any] = {
         "article": article,
@@ -109,17 +178,17 @@ def republication_context(
         "published": published,
         "corrections_url": corrections_url(article),
         "logo_url": absolute_url(publisher.logo.url) if publisher.logo else "",
-        "body": absolutize_links(article.body, canonical_url),
+        "body": partner_body.html,
         "photos": [
             {
-                "photo": photo,
-                "rendition": photo.public_rendition,
-                "url": absolute_url(photo.public_url),
+                "photo": lead,
+                "rendition": lead.public_rendition,
+                "url": absolute_url(lead.public_url),
             }
-            for photo in photos
-            if photo.public_rendition
-        ],
-        "photos_omitted": photos_omitted,
+        ]
+        if lead
+        else [],
+        "photos_omitted": partner_body.omitted,
         "pixel_url": pixel_url(article),
         # Custom terms have no licence deed: the copy links to our terms page instead.
         "licence_url": terms.licence_url or absolute_url(reverse("republication:terms")),

@@ -6,11 +6,12 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 from articles.models import Article, Byline, ImageCredit, Publisher
 from newsroom.lib.text import html_to_text
 from newsroom.lib.urls import absolute_url
-from republication.copy import absolutize_links, corrections_url, partner_rights
+from republication.copy import corrections_url, partner_rights
 
 NINJS_STANDARD = {
     "name": "ninjs",
@@ -82,7 +83,8 @@ def article_as_ninjs(
     terms, photos = rights.terms, rights.photos
     canonical_url = absolute_url(article.get_absolute_url())
     bylines = list(article.bylines.all())
-    body_html = absolutize_links(article.body, canonical_url)
+    partner_body = rights.body
+    body_html = partner_body.html
     body_text = html_to_text(body_html)
     usage = [str(terms.plain_words)]
     if terms.text:
@@ -144,6 +146,15 @@ def article_as_ninjs(
         document["descriptions"] = [
             {"role": "summary", "contentType": "text/plain", "value": article.dek}
         ]
+    if partner_body.omitted:
+        omitted_note = ngettext(
+            "A photo with this story may not be republished for rights reasons and has been "
+            "left out.",
+            "%(count)d photos with this story may not be republished for rights reasons and "
+            "have been left out.",
+            partner_body.omitted,
+        ) % {"count": partner_body.omitted}
+        document["edNote"] = " ".join(filter(None, [document.get("edNote"), omitted_note]))
     if article.dateline:
         document["located"] = article.dateline
     if article.section:

@@ -24,6 +24,7 @@ from taggit.managers import TaggableManager
 
 from articles import locks, revisions, workflow
 from articles.models import Article, Author, Byline, Correction, PreviewLink
+from desk import body_media
 from desk.admin.photos import photo_preview
 from desk.admin.republication import carriers_message, republication_panel
 from desk.admin.versioned import VersionCheckedAdmin
@@ -329,6 +330,7 @@ class ArticleAdmin(WritingScreenMixin, VersionCheckedAdmin, VersionAdmin):
                 name=f"{prefix}_heartbeat",
             ),
             path("<path:object_id>/compare/", view(self.compare_view), name=f"{prefix}_compare"),
+            path("embed-check/", view(body_media.embed_check), name=f"{prefix}_embedcheck"),
             *super().get_urls(),
         ]
 

@@ -5,7 +5,7 @@ import logging
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -15,7 +15,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from articles import workflow
-from articles.models import ImageCredit
+from articles.models import Article, ImageCredit
+from desk import body_media
 from desk.admin.versioned import VersionCheckedAdmin
 from desk.forms import ImageCreditForm
 from photos.renditions import RenditionStatus
@@ -44,6 +45,7 @@ def photo_preview(photo, **options):
 @admin.register(ImageCredit)
 class ImageCreditAdmin(VersionCheckedAdmin):
     form = ImageCreditForm
+    change_list_template = "admin/articles/imagecredit/change_list.html"
     list_display = [
         "image_thumbnail",
         "caption_excerpt",
@@ -177,7 +179,29 @@ class ImageCreditAdmin(VersionCheckedAdmin):
             self.admin_site.admin_view(require_POST(self.renditions_view)),
             name="articles_imagecredit_renditions",
         )
-        return [original, renditions, *super().get_urls()]
+        picker = path(
+            "picker/",
+            self.admin_site.admin_view(self.picker_view),
+            name="articles_imagecredit_picker",
+        )
+        picker_upload = path(
+            "picker/upload/",
+            self.admin_site.admin_view(require_POST(self.picker_upload_view)),
+            name="articles_imagecredit_picker_upload",
+        )
+        return [original, renditions, picker, picker_upload, *super().get_urls()]
+
+    def picker_view(self, request):
+        """The body editor's photo search (JSON), for staff who may see the library."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return body_media.photo_picker(request)
+
+    def picker_upload_view(self, request):
+        """POST: a photo uploaded from the body editor (JSON), for staff who may add photos."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        return body_media.photo_upload(request)
 
     def renditions_view(self, request, object_id):
         """POST: make the photo's renditions again, for staff who may change the photo."""
@@ -275,7 +299,13 @@ class ImageCreditAdmin(VersionCheckedAdmin):
 
     @admin.display(description=_("used in"))
     def used_in(self, photo):
-        articles = photo.lead_articles.order_by("-publish_at", "-created_at") if photo.pk else []
+        articles = (
+            Article.objects.filter(Q(lead_photo=photo) | Q(inline_photos=photo))
+            .distinct()
+            .order_by("-publish_at", "-created_at")
+            if photo.pk
+            else []
+        )
         if not articles:
             return _("No article uses this photo yet.")
         return render_to_string("desk/photo_used_in.html", {"articles": articles})

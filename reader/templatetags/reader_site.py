@@ -7,6 +7,7 @@ from django.utils.translation import to_locale
 from newsroom.lib import urls
 from newsroom.lib.text import clean_text
 from reader import structured_data
+from reader.story_body import render_body
 
 register = template.Library()
 
@@ -63,3 +64,9 @@ def w3c_datetime(moment):
 def xml_text(text):
     """Text for an XML document (sitemaps): without the characters XML 1.0 cannot carry."""
     return clean_text(str(text))
+
+
+@register.simple_tag
+def story_body(article):
+    """The article's sanitised body with its photos and embeds expanded (reader/story_body.py)."""
+    return render_body(article)

@@ -18,7 +18,8 @@ from tests.factories import make_article, make_author, make_photo, make_section
 
 pytestmark = pytest.mark.django_db
 
-FEED_QUERY_BUDGET = 6
+# The stories, their bylines, tags and inline photos, the listing, publisher and sections.
+FEED_QUERY_BUDGET = 7
 ATOM = "http://www.w3.org/2005/Atom"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
 

@@ -79,7 +79,11 @@ def test_policy_allows_only_this_site_and_no_inline_script(client, publisher):
     assert "'unsafe-inline'" not in policy["script-src"]
     assert "'unsafe-eval'" not in policy["script-src"]
     assert policy["object-src"] == ["'none'"]
-    for values in policy.values():
+    for name, values in policy.items():
+        if name == "frame-src":  # the embed players, framed only when a reader asks
+            assert set(values) == {"'self'", *settings.CSP_EMBED_FRAME_ORIGINS}
+            assert all(value.startswith(("'self'", "https://")) for value in values)
+            continue
         assert not any(value.startswith(("http:", "https:", "*")) for value in values), values
 
 
