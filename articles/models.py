@@ -16,6 +16,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag
 
 from articles.sanitize import sanitize_html
+from newsroom.lib.urls import reverse_slug
 from photos.metadata import inspect_original
 from photos.renditions import (
     CROP_RATIOS,
@@ -157,7 +158,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("reader:section", kwargs={"slug": self.slug})
+        return reverse_slug("reader:section", self.slug)
 
 
 class SocialNetwork(models.TextChoices):
@@ -210,7 +211,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("reader:author", kwargs={"slug": self.slug})
+        return reverse_slug("reader:author", self.slug)
 
     def affiliation_or(self, publisher_name):
         return self.affiliation or publisher_name
@@ -436,16 +437,20 @@ class ArticleQuerySet(models.QuerySet):
         """What the public may see. The only definition of it: every public surface starts here."""
         return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
 
-    def newest_in_each_section(self, sections, count):
-        """Up to ``count`` of the newest of these articles in each section, in one query.
+    def newest_in_each_section(self, sections, count, exclude=()):
+        """Up to ``count`` of the newest of these articles in each section (but those whose pk
+        is in ``exclude``), in one query.
 
         Each section's share is an index lookup on (section, publish_at), so the cost follows the
-        number of sections, not of articles. PostgreSQL gets their union, which it answers with
-        those lookups alone; SQLite cannot limit the parts of a union, so it checks each article
-        against every section's share (fine at SQLite's sizes).
+        number of sections and ``count``, not the number of articles. PostgreSQL gets their
+        union, which it answers with those lookups alone; SQLite cannot limit the parts of a
+        union, so it checks each article against every section's share (fine at SQLite's sizes).
         """
         newest = [
-            self.filter(section=section).order_by("-publish_at").values("pk")[:count]
+            self.filter(section=section)
+            .exclude(pk__in=exclude)
+            .order_by("-publish_at")
+            .values("pk")[:count]
             for section in sections
         ]
         if not newest:
@@ -461,6 +466,33 @@ class ArticleQuerySet(models.QuerySet):
         """Section, lead photo and bylines for a list of articles, without a query per row."""
         return self.select_related("section", "lead_photo").prefetch_related(
             models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        )
+
+    # What a story card (templates/includes/article_card.html) shows, and what loading its
+    # photo needs (ImageCredit.from_db reads the rendition inputs): no body, no terms.
+    CARD_FIELDS = (
+        "headline",
+        "slug",
+        "dek",
+        "publish_at",
+        "section__name",
+        "section__slug",
+        "lead_photo__image",
+        "lead_photo__focal_x",
+        "lead_photo__focal_y",
+        "lead_photo__alt_text",
+        "lead_photo__renditions",
+    )
+
+    def as_cards(self):
+        """Only what story cards show: their columns, their section and photo, bylines' names."""
+        bylines = Byline.objects.select_related("author").only(
+            "article_id", "position", "author__name"
+        )
+        return (
+            self.select_related("section", "lead_photo")
+            .only(*self.CARD_FIELDS)
+            .prefetch_related(models.Prefetch("bylines", queryset=bylines))
         )
 
 
@@ -555,7 +587,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("reader:article-detail", kwargs={"slug": self.slug})
+        return reverse_slug("reader:article-detail", self.slug)
 
     @property
     def last_updated(self):

@@ -39,23 +39,21 @@ class FrontPageView(PublishedArticlesMixin, ListView):
     rail_length = 4
 
     def get_queryset(self):
-        return super().get_queryset()[: self.latest_count + 1]
+        return Article.objects.published().as_cards()[: self.latest_count + 1]
 
     def section_rails(self, shown):
+        """Each section's newest stories not shown above: exactly the cards the rails show."""
         sections = site_furniture(self.request)["sections"]
-        shown_ids = {article.pk for article in shown}
-        # Enough of each section's newest that a rail is still full without the stories above.
         articles = (
-            super()
-            .get_queryset()
-            .newest_in_each_section(sections, self.rail_length + len(shown_ids))
-            .exclude(pk__in=shown_ids)
+            Article.objects.published()
+            .newest_in_each_section(
+                sections, self.rail_length, exclude=[article.pk for article in shown]
+            )
+            .as_cards()
         )
         rails = {}
         for article in articles:
-            rail = rails.setdefault(article.section_id, [])
-            if len(rail) < self.rail_length:
-                rail.append(article)
+            rails.setdefault(article.section_id, []).append(article)
         return [
             {"section": section, "articles": rails[section.pk]}
             for section in sections
@@ -101,7 +99,7 @@ class FilteredListView(PublishedArticlesMixin, ListView):
 
     def get_queryset(self):
         self.object = self.get_object()
-        return self.filter_articles(super().get_queryset(), self.object)
+        return self.filter_articles(Article.objects.published().as_cards(), self.object)
 
     feed_names = None  # (rss url name, atom url name) of this listing's feeds
 
