@@ -1,9 +1,12 @@
+import logging
 import math
+import time
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.sitemaps.views import sitemap as django_sitemap
 from django.contrib.sitemaps.views import x_robots_tag
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max
 from django.http import Http404, HttpResponse
@@ -18,9 +21,18 @@ from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
 from articles.models import Article, Author, Correction, PreviewLink, Section
-from articles.search import QueryTooLong, clean_query, search_articles, snippet
+from articles.search import (
+    MAX_QUERY_LENGTH,
+    QueryTooLong,
+    clean_query,
+    search_articles,
+    snippet,
+)
+from newsroom.lib.http import client_ip
 from reader.furniture import site_furniture
 from reader.sitemaps import SITEMAPS
+
+logger = logging.getLogger(__name__)
 
 
 class PublishedArticlesMixin:
@@ -146,6 +158,49 @@ class SearchView(PublishedArticlesMixin, ListView):
 
     def get_paginate_by(self, queryset):
         return settings.ARTICLES_PER_PAGE
+
+    rate_window = 60  # seconds; SEARCH_RATE_LIMIT searches per address in each
+
+    def get(self, request, *args, **kwargs):
+        retry_after = self.seconds_until_allowed() if request.GET.get("q") else 0
+        if retry_after:
+            self.query, self.error = (
+                clean_query(request.GET["q"][:MAX_QUERY_LENGTH]),
+                _("You have searched a lot in the last minute. Please try again in a moment."),
+            )
+            response = TemplateResponse(
+                request,
+                self.template_name,
+                {"query": self.query, "error": self.error, "results": []},
+                status=429,
+            )
+            response["Retry-After"] = str(retry_after)
+            return response
+        return super().get(request, *args, **kwargs)
+
+    def seconds_until_allowed(self):
+        """0 while this address may search; else how long until its window starts again.
+
+        Only searches that reach this view count: the page cache answers repeated ones first.
+        A fixed window per address in the cache (shared by every worker with Redis).
+        """
+        limit = settings.SEARCH_RATE_LIMIT
+        if not limit:
+            return 0
+        now = time.time()
+        window = int(now // self.rate_window)
+        key = f"search-rate:{client_ip(self.request)}:{window}"
+        try:
+            cache.add(key, 0, timeout=self.rate_window + 1)
+            searches = cache.incr(key)
+        except ValueError:  # expired between add and incr: a new window
+            return 0
+        except Exception:  # noqa: BLE001 - the site outlives its cache: search unlimited
+            logger.warning("Search rate limit not applied: the cache is unreachable.")
+            return 0
+        if searches <= limit:
+            return 0
+        return max(1, math.ceil((window + 1) * self.rate_window - now))
 
     def get_queryset(self):
         self.error = ""
