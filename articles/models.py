@@ -484,16 +484,19 @@ class ArticleQuerySet(models.QuerySet):
         "lead_photo__renditions",
     )
 
+    def card_columns(self):
+        """Only the columns story cards show, with their section and photo; no bylines."""
+        return self.select_related("section", "lead_photo").only(*self.CARD_FIELDS)
+
     def as_cards(self):
         """Only what story cards show: their columns, their section and photo, bylines' names."""
-        bylines = Byline.objects.select_related("author").only(
-            "article_id", "position", "author__name"
-        )
-        return (
-            self.select_related("section", "lead_photo")
-            .only(*self.CARD_FIELDS)
-            .prefetch_related(models.Prefetch("bylines", queryset=bylines))
-        )
+        return self.card_columns().prefetch_related(card_bylines())
+
+
+def card_bylines():
+    """The bylines a story card names, for prefetch_related() or prefetch_related_objects()."""
+    bylines = Byline.objects.select_related("author").only("article_id", "position", "author__name")
+    return models.Prefetch("bylines", queryset=bylines)
 
 
 class Article(models.Model):

@@ -8,7 +8,7 @@ from django.contrib.sitemaps.views import sitemap as django_sitemap
 from django.contrib.sitemaps.views import x_robots_tag
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max
+from django.db.models import Count, Max, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -20,7 +20,14 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from articles.models import Article, Author, Correction, PreviewLink, Section
+from articles.models import (
+    Article,
+    Author,
+    Correction,
+    PreviewLink,
+    Section,
+    card_bylines,
+)
 from articles.search import (
     MAX_QUERY_LENGTH,
     QueryTooLong,
@@ -51,7 +58,7 @@ class FrontPageView(PublishedArticlesMixin, ListView):
     rail_length = 4
 
     def get_queryset(self):
-        return Article.objects.published().as_cards()[: self.latest_count + 1]
+        return Article.objects.published().card_columns()[: self.latest_count + 1]
 
     def section_rails(self, shown):
         """Each section's newest stories not shown above: exactly the cards the rails show."""
@@ -61,7 +68,7 @@ class FrontPageView(PublishedArticlesMixin, ListView):
             .newest_in_each_section(
                 sections, self.rail_length, exclude=[article.pk for article in shown]
             )
-            .as_cards()
+            .card_columns()
         )
         rails = {}
         for article in articles:
@@ -75,9 +82,15 @@ class FrontPageView(PublishedArticlesMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         articles = list(context["articles"])
+        rails = self.section_rails(articles)
+        # One bylines query for every card on the page.
+        prefetch_related_objects(
+            articles + [article for rail in rails for article in rail["articles"]],
+            card_bylines(),
+        )
         context["lead"] = articles[0] if articles else None
         context["latest"] = articles[1:]
-        context["rails"] = self.section_rails(articles)
+        context["rails"] = rails
         return context
 
 
