@@ -446,13 +446,8 @@ class ArticleQuerySet(models.QuerySet):
         union, which it answers with those lookups alone; SQLite cannot limit the parts of a
         union, so it checks each article against every section's share (fine at SQLite's sizes).
         """
-        newest = [
-            self.filter(section=section)
-            .exclude(pk__in=exclude)
-            .order_by("-publish_at")
-            .values("pk")[:count]
-            for section in sections
-        ]
+        base = self.exclude(pk__in=exclude).order_by("-publish_at").values("pk")
+        newest = [base.filter(section=section)[:count] for section in sections]
         if not newest:
             return self.none()
         if connections[self.db].features.supports_slicing_ordering_in_compound:
