@@ -21,6 +21,7 @@ from taggit.models import Tag, TaggedItem
 
 from articles.sanitize import INLINE_PHOTO_ID, sanitize_html
 from newsroom.lib.text import clean_text
+from newsroom.lib.urls import reverse_slug
 from photos.metadata import inspect_original
 from photos.renditions import (
     CROP_RATIOS,
@@ -193,7 +194,7 @@ class Section(EditedInTheDesk):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("reader:section", kwargs={"slug": self.slug})
+        return reverse_slug("reader:section", self.slug)
 
 
 class SocialNetwork(models.TextChoices):
@@ -246,7 +247,7 @@ class Author(EditedInTheDesk):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("reader:author", kwargs={"slug": self.slug})
+        return reverse_slug("reader:author", self.slug)
 
     def affiliation_or(self, publisher_name):
         return self.affiliation or publisher_name
@@ -497,18 +498,17 @@ class ArticleQuerySet(models.QuerySet):
         """Stories readers saw and that were then withdrawn: their addresses answer 410 Gone."""
         return self.filter(status=Article.Status.WITHDRAWN, publish_at__lte=timezone.now())
 
-    def newest_in_each_section(self, sections, count):
-        """Up to ``count`` of the newest of these articles in each section, in one query.
+    def newest_in_each_section(self, sections, count, exclude=()):
+        """Up to ``count`` of the newest of these articles in each section (but those whose pk
+        is in ``exclude``), in one query.
 
         Each section's share is an index lookup on (section, publish_at), so the cost follows the
-        number of sections, not of articles. PostgreSQL gets their union, which it answers with
-        those lookups alone; SQLite cannot limit the parts of a union, so it checks each article
-        against every section's share (fine at SQLite's sizes).
+        number of sections and ``count``, not the number of articles. PostgreSQL gets their
+        union, which it answers with those lookups alone; SQLite cannot limit the parts of a
+        union, so it checks each article against every section's share (fine at SQLite's sizes).
         """
-        newest = [
-            self.filter(section=section).order_by("-publish_at").values("pk")[:count]
-            for section in sections
-        ]
+        base = self.exclude(pk__in=exclude).order_by("-publish_at").values("pk")
+        newest = [base.filter(section=section)[:count] for section in sections]
         if not newest:
             return self.none()
         if connections[self.db].features.supports_slicing_ordering_in_compound:
@@ -530,6 +530,36 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("section", "lead_photo").prefetch_related(
             models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
         )
+
+    # What a story card (templates/includes/article_card.html) shows, and what loading its
+    # photo needs (ImageCredit.from_db reads the rendition inputs): no body, no terms.
+    CARD_FIELDS = (
+        "headline",
+        "slug",
+        "dek",
+        "publish_at",
+        "section__name",
+        "section__slug",
+        "lead_photo__image",
+        "lead_photo__focal_x",
+        "lead_photo__focal_y",
+        "lead_photo__alt_text",
+        "lead_photo__renditions",
+    )
+
+    def card_columns(self):
+        """Only the columns story cards show, with their section and photo; no bylines."""
+        return self.select_related("section", "lead_photo").only(*self.CARD_FIELDS)
+
+    def as_cards(self):
+        """Only what story cards show: their columns, their section and photo, bylines' names."""
+        return self.card_columns().prefetch_related(card_bylines())
+
+
+def card_bylines():
+    """The bylines a story card names, for prefetch_related() or prefetch_related_objects()."""
+    bylines = Byline.objects.select_related("author").only("article_id", "position", "author__name")
+    return models.Prefetch("bylines", queryset=bylines)
 
 
 class Article(EditedInTheDesk):
@@ -648,7 +678,7 @@ class Article(EditedInTheDesk):
         self._saved_slug = self.slug
 
     def get_absolute_url(self):
-        return reverse("reader:article-detail", kwargs={"slug": self.slug})
+        return reverse_slug("reader:article-detail", self.slug)
 
     @property
     def last_updated(self):

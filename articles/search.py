@@ -2,8 +2,8 @@
 
 The fallback matches the start of words (so "port" finds "ports" but not "report").
 Both paths start from the queryset they are given (always Article.objects.published()) and return
-it filtered and ranked; `snippet()` then gives each result a passage of escaped HTML in which the
-matched words are wrapped in <mark>.
+the newest MAX_RANKED matching stories, best first; `snippet()` then gives each result a passage
+of escaped HTML in which the matched words are wrapped in <mark>.
 """
 
 import html
@@ -18,6 +18,9 @@ from django.utils.safestring import mark_safe
 
 MAX_QUERY_LENGTH = 200
 SNIPPET_WORDS = 35
+# Ranking reads only this many of the newest matching stories, so no query, however common its
+# words, costs more than ranking these: a word found in every story is answered from the newest.
+MAX_RANKED = 200
 # ts_headline marks matches with these; they cannot occur in text typed by a person, so the
 # snippet can be escaped as a whole and the markers turned into <mark> afterwards.
 _START, _STOP = "\x02", "\x03"
@@ -46,8 +49,13 @@ def _marked(text):
     )
 
 
+def _newest(matching):
+    """The pks of the newest MAX_RANKED matching stories: all that ranking will read."""
+    return matching.order_by("-publish_at").values("pk")[:MAX_RANKED]
+
+
 def search_articles(published, query):
-    """The published articles matching `query`, best first."""
+    """The newest MAX_RANKED published articles matching `query`, best first."""
     if not _terms(query):
         return published.none()
     if connection.vendor == "postgresql":
@@ -64,24 +72,32 @@ def _postgres_search(published, query):
     )
 
     config = settings.SEARCH_CONFIG
+
     # The weighted vector is stored by PostgreSQL itself (a generated column, see below), so
-    # matching, counting and ranking read it instead of re-parsing every matching story.
-    # A constant column name, never user input.
-    column = f'"articles_article"."{SEARCH_COLUMN}"'
-    vector = RawSQL(column, [], output_field=SearchVectorField())  # noqa: S611
+    # matching and ranking read it instead of re-parsing every matching story; the GIN index on
+    # it finds the matches (or, for a word most stories have, the newest stories are read in
+    # order until enough match). Constant column names, never user input: qualified for the
+    # outer query, bare in the candidates' subquery, where the ORM renames the table.
+    def vector(column):
+        return RawSQL(column, [], output_field=SearchVectorField())  # noqa: S611
+
     search_query = SearchQuery(query, search_type="websearch", config=config)
+    candidates = _newest(
+        published.annotate(search_vector=vector(f'"{SEARCH_COLUMN}"')).filter(
+            search_vector=search_query
+        )
+    )
     plain_body = Func(
         F("body"), Value("<[^>]+>"), Value(" "), Value("g"), function="regexp_replace"
     )
     return (
-        published.annotate(
-            search_vector=vector,
-            search_rank=SearchRank(vector, search_query),
+        published.filter(pk__in=candidates)
+        .annotate(
+            search_rank=SearchRank(vector(f'"articles_article"."{SEARCH_COLUMN}"'), search_query),
             snippet_source=Func(
                 F("dek"), Value(" "), plain_body, function="concat", output_field=TextField()
             ),
         )
-        .filter(search_vector=search_query)
         .annotate(
             raw_snippet=SearchHeadline(
                 "snippet_source",
@@ -106,14 +122,18 @@ def _plain_search(published, query):
         matching = matching.filter(
             Q(headline__iregex=pattern) | Q(dek__iregex=pattern) | Q(body__iregex=pattern)
         )
-    return matching.annotate(
-        search_rank=Case(
-            When(headline__iregex=patterns[0], then=Value(3)),
-            When(dek__iregex=patterns[0], then=Value(2)),
-            default=Value(1),
-            output_field=IntegerField(),
+    return (
+        published.filter(pk__in=_newest(matching))
+        .annotate(
+            search_rank=Case(
+                When(headline__iregex=patterns[0], then=Value(3)),
+                When(dek__iregex=patterns[0], then=Value(2)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
         )
-    ).order_by("-search_rank", "-publish_at")
+        .order_by("-search_rank", "-publish_at")
+    )
 
 
 def snippet(article, query):

@@ -4,8 +4,9 @@ Seeds PostgreSQL databases (N articles, and 1,000 and 100,000 for the scale chec
 gunicorn on 127.0.0.1 with DEBUG off, and drives it with wrk from a separate process: one
 article, the front page, a mix of 500 distinct articles, search (if the site has it) and a
 hello-world Django view on the same server, with the page cache on and off. Then 256 connections
-for 60 s on a mix of pages while sampling each worker's memory, and the scale check. Prints the
-tables and writes them, with the machine they ran on, to bench/RESULTS.md.
+for 60 s on a mix of pages while sampling each worker's memory, the scale check, and search
+timed on the 100,000 stories (bench/search_timing.py). Prints the tables and writes them, with
+the machine they ran on, to bench/RESULTS.md.
 
 Each measurement is repeated (--rounds) and the rounds are interleaved, cache on and off in turn;
 the best round counts, since other work on the machine can only slow a round down. Errors are
@@ -44,6 +45,7 @@ TARGETS = {
     "cached_article": 0.80,  # of the hello-world rate
     "uncached_article": 0.35,
     "scale_tolerance": 0.10,
+    "search_worst_ms": 50,
 }
 
 
@@ -88,6 +90,7 @@ def server_env(db_url, *, page_cache, redis_url):
         VAR_DIR=str(ROOT / "var" / "bench"),
         CACHE_KEY_PREFIX="bench-" + urlsplit(db_url).path.lstrip("/"),
         LOG_LEVEL="WARNING",
+        SEARCH_RATE_LIMIT="0",  # wrk is one address searching flat out: measure, do not limit
     )
     env.pop("REDIS_URL", None)
     if page_cache and redis_url:
@@ -401,6 +404,24 @@ def scale_check(args, base_url):
     return results
 
 
+def search_check(args, base_url):
+    """bench/search_timing.py on the scale check's largest database, in its own process."""
+    url = database_url(base_url, f"newsroom_bench_{args.scale_articles // 1000}k")
+    prepare(url, args.scale_articles)
+    env = server_env(url, page_cache=False, redis_url=None)
+    env["ALLOWED_HOSTS"] = "testserver"
+    log(f"search at {args.scale_articles:,} articles")
+    output = subprocess.run(
+        [PYTHON, "-m", "bench.search_timing"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+
+
 # --- report ---
 
 
@@ -456,7 +477,7 @@ def percent(value):
     return f"{value * 100:.0f} %"
 
 
-def report(args, machine_info, pages, names, load, scale):
+def report(args, machine_info, pages, names, load, scale, searches=None):
     lines = ["# Benchmark results", "", "Written by `make bench` (bench/run.py).", ""]
     lines += ["## Machine", "", "| | |", "|---|---|"]
     lines += [f"| {key} | {value} |" for key, value in machine_info.items()]
@@ -553,6 +574,26 @@ def report(args, machine_info, pages, names, load, scale):
             f"{small_label} (target: within 110 %): {verdict}.",
             "",
         ]
+    if searches:
+        worst = max(row["search"]["median_ms"] for row in searches)
+        lines += [
+            f"## Search at {args.scale_articles:,} articles, uncached, PostgreSQL",
+            "",
+            "In one process (bench/search_timing.py), median and best of 15 after a warm-up: the "
+            "search (matching, ranking the newest 200 matches, counting, the first 20 rows with "
+            "their snippets) and the whole search page through Django's test client.",
+            "",
+            "| query | words | ranked | search ms (best) | page ms (best) |",
+            "|---|---|---:|---:|---:|",
+        ]
+        for row in searches:
+            lines.append(
+                f"| {row['query']} | `{row['words']}` | {row['matches']:,} | "
+                f"{row['search']['median_ms']:.1f} ({row['search']['best_ms']:.1f}) | "
+                f"{row['page']['median_ms']:.1f} ({row['page']['best_ms']:.1f}) |"
+            )
+        verdict = "met" if worst < TARGETS["search_worst_ms"] else "MISSED"
+        lines += ["", f"Slowest search {worst:.1f} ms (target: under 50 ms): {verdict}.", ""]
     return "\n".join(lines)
 
 
@@ -581,7 +622,7 @@ def main():
     parser.add_argument(
         "--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
     )
-    parser.add_argument("--skip", default="", help="comma-separated: pages,load,scale")
+    parser.add_argument("--skip", default="", help="comma-separated: pages,load,scale,search")
     parser.add_argument("--no-write", action="store_true", help="do not write bench/RESULTS.md")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
@@ -606,7 +647,8 @@ def main():
     pages, names = ({}, []) if "pages" in skip else page_table(args, db_url, args.redis_url)
     load = None if "load" in skip else load_run(args, db_url, args.redis_url)
     scale = None if "scale" in skip else scale_check(args, db_url)
-    text = report(args, machine_info, pages, names, load, scale)
+    searches = None if "search" in skip else search_check(args, db_url)
+    text = report(args, machine_info, pages, names, load, scale, searches)
     print(text)
     if not args.no_write:
         RESULTS.write_text(text + "\n")

@@ -65,6 +65,11 @@ WORDS = [
     "begins",
 ]
 
+# One story in RARE_EVERY also says this: a word few stories have, for the search benchmark.
+RARE_WORD = "lighthouse"
+RARE_SENTENCE = " A lighthouse keeper joined them."
+RARE_EVERY = 1000
+
 
 def paragraph(rng, words=60):
     text = " ".join(rng.choice(WORDS) for _ in range(words))
@@ -136,7 +141,8 @@ def seed(target, batch_size=1000):
                         headline=f"Harbour story number {n}: talks resume after strike",
                         slug=f"bench-{n}",
                         kicker="Analysis" if n % 5 == 0 else "",
-                        dek="Unions and owners return to the table after a week of strikes.",
+                        dek="Unions and owners return to the table after a week of strikes."
+                        + (RARE_SENTENCE if n % RARE_EVERY == 0 else ""),
                         body="".join(paragraph(rng) for _ in range(6)),
                         dateline="HAMBURG",
                         section=sections[n % len(sections)],

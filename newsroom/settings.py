@@ -205,6 +205,9 @@ _SEARCH_CONFIGS = {
 SEARCH_CONFIG = env_str(
     "SEARCH_CONFIG", _SEARCH_CONFIGS.get(LANGUAGE_CODE.split("-")[0].lower(), "simple")
 )
+# Searches one address may make per minute that the page cache could not answer; the next get a
+# 429 with Retry-After, so a few clients varying their words cannot starve the site. 0 is off.
+SEARCH_RATE_LIMIT = env_int("SEARCH_RATE_LIMIT", 30)
 
 # --- republication ---
 # Views of republished copies are counted in the cache and written to the database in bulk.

@@ -1,11 +1,14 @@
+import logging
 import math
+import time
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.sitemaps.views import sitemap as django_sitemap
 from django.contrib.sitemaps.views import x_robots_tag
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max
+from django.db.models import Count, Max, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -16,11 +19,27 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
-from articles.models import Article, Author, Correction, PreviewLink, Section
-from articles.search import QueryTooLong, clean_query, search_articles, snippet
+from articles.models import (
+    Article,
+    Author,
+    Correction,
+    PreviewLink,
+    Section,
+    card_bylines,
+)
+from articles.search import (
+    MAX_QUERY_LENGTH,
+    QueryTooLong,
+    clean_query,
+    search_articles,
+    snippet,
+)
+from newsroom.lib.http import client_ip
 from reader.furniture import site_furniture
 from reader.sitemaps import SITEMAPS
 from republication.addresses import MovedOrGoneMixin, gone_page
+
+logger = logging.getLogger(__name__)
 
 
 class PublishedArticlesMixin:
@@ -39,23 +58,21 @@ class FrontPageView(PublishedArticlesMixin, ListView):
     rail_length = 4
 
     def get_queryset(self):
-        return super().get_queryset()[: self.latest_count + 1]
+        return Article.objects.published().card_columns()[: self.latest_count + 1]
 
     def section_rails(self, shown):
+        """Each section's newest stories not shown above: exactly the cards the rails show."""
         sections = site_furniture(self.request)["sections"]
-        shown_ids = {article.pk for article in shown}
-        # Enough of each section's newest that a rail is still full without the stories above.
         articles = (
-            super()
-            .get_queryset()
-            .newest_in_each_section(sections, self.rail_length + len(shown_ids))
-            .exclude(pk__in=shown_ids)
+            Article.objects.published()
+            .newest_in_each_section(
+                sections, self.rail_length, exclude=[article.pk for article in shown]
+            )
+            .card_columns()
         )
         rails = {}
         for article in articles:
-            rail = rails.setdefault(article.section_id, [])
-            if len(rail) < self.rail_length:
-                rail.append(article)
+            rails.setdefault(article.section_id, []).append(article)
         return [
             {"section": section, "articles": rails[section.pk]}
             for section in sections
@@ -65,9 +82,15 @@ class FrontPageView(PublishedArticlesMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         articles = list(context["articles"])
+        rails = self.section_rails(articles)
+        # One bylines query for every card on the page.
+        prefetch_related_objects(
+            articles + [article for rail in rails for article in rail["articles"]],
+            card_bylines(),
+        )
         context["lead"] = articles[0] if articles else None
         context["latest"] = articles[1:]
-        context["rails"] = self.section_rails(articles)
+        context["rails"] = rails
         return context
 
 
@@ -104,7 +127,7 @@ class FilteredListView(PublishedArticlesMixin, ListView):
 
     def get_queryset(self):
         self.object = self.get_object()
-        return self.filter_articles(super().get_queryset(), self.object)
+        return self.filter_articles(Article.objects.published().as_cards(), self.object)
 
     feed_names = None  # (rss url name, atom url name) of this listing's feeds
 
@@ -155,6 +178,49 @@ class SearchView(PublishedArticlesMixin, ListView):
 
     def get_paginate_by(self, queryset):
         return settings.ARTICLES_PER_PAGE
+
+    rate_window = 60  # seconds; SEARCH_RATE_LIMIT searches per address in each
+
+    def get(self, request, *args, **kwargs):
+        retry_after = self.seconds_until_allowed() if request.GET.get("q") else 0
+        if retry_after:
+            self.query, self.error = (
+                clean_query(request.GET["q"][:MAX_QUERY_LENGTH]),
+                _("You have searched a lot in the last minute. Please try again in a moment."),
+            )
+            response = TemplateResponse(
+                request,
+                self.template_name,
+                {"query": self.query, "error": self.error, "results": []},
+                status=429,
+            )
+            response["Retry-After"] = str(retry_after)
+            return response
+        return super().get(request, *args, **kwargs)
+
+    def seconds_until_allowed(self):
+        """0 while this address may search; else how long until its window starts again.
+
+        Only searches that reach this view count: the page cache answers repeated ones first.
+        A fixed window per address in the cache (shared by every worker with Redis).
+        """
+        limit = settings.SEARCH_RATE_LIMIT
+        if not limit:
+            return 0
+        now = time.time()
+        window = int(now // self.rate_window)
+        key = f"search-rate:{client_ip(self.request)}:{window}"
+        try:
+            cache.add(key, 0, timeout=self.rate_window + 1)
+            searches = cache.incr(key)
+        except ValueError:  # expired between add and incr: a new window
+            return 0
+        except Exception:  # noqa: BLE001 - the site outlives its cache: search unlimited
+            logger.warning("Search rate limit not applied: the cache is unreachable.")
+            return 0
+        if searches <= limit:
+            return 0
+        return max(1, math.ceil((window + 1) * self.rate_window - now))
 
     def get_queryset(self):
         self.error = ""

@@ -23,6 +23,14 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 BROWSER_FIXTURES = {"browser", "new_page"}
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-snapshots",
+        action="store_true",
+        help="rewrite tests/reader/snapshots/ from the pages as they render now",
+    )
+
+
 def pytest_collection_modifyitems(items):
     """Every test that drives Chromium is marked `browser`, so `-m "not browser"` leaves it out."""
     for item in items:

@@ -14,6 +14,7 @@ from django.test import Client, override_settings
 from django.urls import path, reverse
 from django.utils import timezone
 
+from articles import search
 from articles.models import Article
 from articles.search import search_articles
 from newsroom.urls import urlpatterns as site_urlpatterns
@@ -208,6 +209,52 @@ def test_search_is_paginated_and_keeps_the_query(client, publisher, settings):
     assert "?q=harbour&amp;page=2" in first.content.decode()
     second = client.get(reverse("reader:search"), {"q": "harbour", "page": 2})
     assert len(second.context["articles"]) == 1
+
+
+def test_search_ranks_only_the_newest_matching_stories(client, publisher, monkeypatch):
+    """However many stories match, ranking reads the newest few: an older, better match waits."""
+    monkeypatch.setattr(search, "MAX_RANKED", 3)
+    best_but_old = make_article(
+        headline="Harbour harbour harbour", dek="Harbour.", publish_at=hours_ago(100)
+    )
+    newest = [
+        make_article(
+            headline=f"Story {hour}", body="<p>The harbour.</p>", publish_at=hours_ago(hour)
+        )
+        for hour in range(1, 5)
+    ]
+    response = client.get(reverse("reader:search"), {"q": "harbour"})
+    found = [article.pk for article in response.context["articles"]]
+    assert found == [story.pk for story in newest[:3]]
+    assert best_but_old.pk not in found
+    assert response.context["paginator"].count == 3
+
+
+def test_uncached_searches_from_one_address_are_limited_with_retry_after(
+    client, publisher, settings
+):
+    settings.SEARCH_RATE_LIMIT = 3
+    make_article(headline="Harbour talks")
+    for word in ["harbour", "talks", "harbour talks"]:
+        assert client.get(reverse("reader:search"), {"q": word}).status_code == 200
+    assert client.get(reverse("reader:search")).status_code == 200, "the empty form is free"
+    limited = client.get(reverse("reader:search"), {"q": "cranes"})
+    assert limited.status_code == 429
+    assert 1 <= int(limited["Retry-After"]) <= 60
+    html = limited.content.decode()
+    assert "try again in a moment" in html
+    assert 'value="cranes"' in html, "the words typed stay in the form"
+    other_reader = client.get(reverse("reader:search"), {"q": "cranes"}, REMOTE_ADDR="203.0.113.9")
+    assert other_reader.status_code == 200
+
+
+def test_a_rate_limited_search_is_never_cached(client, publisher, settings):
+    settings.PAGE_CACHE = True
+    settings.SEARCH_RATE_LIMIT = 1
+    client.get(reverse("reader:search"), {"q": "first"})
+    assert client.get(reverse("reader:search"), {"q": "second"}).status_code == 429
+    settings.SEARCH_RATE_LIMIT = 0  # no limit now: only a cached copy of the 429 could answer
+    assert client.get(reverse("reader:search"), {"q": "second"}).status_code == 200
 
 
 # --- error pages ---

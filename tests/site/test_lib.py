@@ -2,11 +2,13 @@
 
 from datetime import UTC
 
+import pytest
 from django.test import RequestFactory
+from django.urls import reverse, set_script_prefix
 
 from newsroom.lib.http import client_ip
 from newsroom.lib.text import html_to_text, paragraphs
-from newsroom.lib.urls import absolute_url
+from newsroom.lib.urls import absolute_url, reverse_slug
 
 
 def test_absolute_url_uses_site_url_whatever_the_request(settings):
@@ -44,3 +46,26 @@ def test_dates_use_the_newsroom_formats_everywhere():
     assert date_format(moment, "SHORT_DATETIME_FORMAT") == "4 Mar 2026, 17:05 UTC"
     assert date_format(moment, "DATE_FORMAT") == "4 March 2026"
     assert date_format(moment, "TIME_FORMAT") == "17:05"
+
+
+@pytest.mark.parametrize(
+    ("viewname", "slug"),
+    [
+        ("reader:article-detail", "harbour-strike"),
+        ("reader:author", "kyiv_2026"),
+        ("reader:section", "sport"),
+        ("reader:tag", "Ünïcode-tag"),  # tag slugs may be in any script: quoted
+        ("reader:tag", "中文"),
+    ],
+)
+def test_reverse_slug_gives_what_reverse_gives(viewname, slug):
+    assert reverse_slug(viewname, slug) == reverse(viewname, kwargs={"slug": slug})
+
+
+def test_reverse_slug_follows_the_script_prefix():
+    try:
+        set_script_prefix("/news/")
+        assert reverse_slug("reader:section", "sport") == "/news/section/sport/"
+    finally:
+        set_script_prefix("/")
+    assert reverse_slug("reader:section", "sport") == "/section/sport/"
