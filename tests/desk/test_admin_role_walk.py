@@ -24,16 +24,20 @@ from taggit.models import Tag, TaggedItem
 from articles import workflow
 from articles.models import (
     Article,
+    ArticleDraft,
+    ArticleRedirect,
     ArticleTransition,
     Author,
     Byline,
     Correction,
+    EmbargoShare,
     ImageCredit,
     PreviewLink,
     Publisher,
     RepublicationView,
     Section,
 )
+from republication.models import Partner, WebhookDelivery
 from tests.admin_forms import read_form
 from tests.factories import make_article, make_author, make_photo
 
@@ -59,6 +63,10 @@ ROLE_TABLE = {
     "articles.publisher": {"reporter": NONE, "editor": {VIEW, CHANGE}},
     "articles.section": {"reporter": {VIEW}, "editor": {VIEW, ADD, CHANGE}},
     "articles.author": {"reporter": {VIEW}, "editor": {VIEW, ADD, CHANGE}},
+    "articles.embargoshare": {"reporter": NONE, "editor": {VIEW, ADD, CHANGE}},
+    "articles.articleredirect": {"reporter": NONE, "editor": {VIEW, ADD, CHANGE, DELETE}},
+    "republication.partner": {"reporter": NONE, "editor": {VIEW, ADD, CHANGE}},
+    "republication.webhookdelivery": {"reporter": NONE, "editor": {VIEW}},
 }
 
 # The bulk actions each role is offered on each model's list; none elsewhere.
@@ -71,6 +79,12 @@ ACTIONS = {
     "articles.imagecredit": {
         "reporter": {"make_renditions_again"},
         "editor": {"make_renditions_again", "delete_selected"},
+    },
+    "articles.republishedarticle": {"editor": {"export_views"}},
+    "articles.embargoshare": {"editor": {"revoke_selected"}},
+    "articles.articleredirect": {"editor": {"delete_selected"}},
+    "republication.partner": {
+        "editor": {"approve", "issue_key", "revoke_keys", "rotate_webhook_secret", "suspend"}
     },
 }
 
@@ -90,6 +104,15 @@ CUSTOM_VIEWS = {
     "articles_article_revision": {"reporter": (200, 403), "editor": (200, 200)},
     "articles_imagecredit_original": {"reporter": (200, 200), "editor": (200, 200)},
     "articles_imagecredit_renditions": {"reporter": (405, 403), "editor": (405, 302)},
+    # searching the photo library for the body: read-only whatever the method
+    "articles_imagecredit_picker": {"reporter": (200, 200), "editor": (200, 200)},
+    "articles_imagecredit_picker_upload": {"reporter": (405, 400), "editor": (405, 400)},
+    "articles_republishedarticle_export": {"reporter": (403, 403), "editor": (200, 200)},
+    # without an address to check: refused as a bad request
+    "articles_article_embedcheck": {"reporter": (400, 400), "editor": (400, 400)},
+    # an autosave only ever writes the sender's own draft; an empty one is a bad request
+    "articles_article_autosave": {"reporter": (405, 400), "editor": (405, 400)},
+    "articles_article_discarddraft": {"reporter": (405, 404), "editor": (405, 404)},
     "auth_user_password_change": {"reporter": (403, 403), "editor": (403, 403)},
     # the admin site's own views
     "index": {"reporter": (200, 200), "editor": (200, 200)},
@@ -130,6 +153,9 @@ def samples(publisher, reporter):
     link = PreviewLink.objects.create(
         article=story, expires_at=timezone.now() + timezone.timedelta(days=1)
     )
+    partner = Partner.objects.create(
+        organisation="Harbour Gazette", contact_email="desk@harbour-gazette.example"
+    )
     transition = ArticleTransition.objects.create(
         article=story, name="publish", from_status="in_review", to_status="published"
     )
@@ -151,6 +177,17 @@ def samples(publisher, reporter):
         Publisher: publisher,
         Section: story.section,
         Author: author,
+        EmbargoShare: EmbargoShare.objects.create(
+            article=make_article(headline="Joint investigation", status="in_review"),
+            recipient_name="Harbour Gazette",
+            recipient_email="desk@harbour-gazette.example",
+            embargo_until=timezone.now() + timezone.timedelta(days=1),
+        ),
+        ArticleRedirect: ArticleRedirect.objects.create(old_slug="harbour-talks", article=story),
+        Partner: partner,
+        WebhookDelivery: WebhookDelivery.objects.create(
+            partner=partner, article=story, event=WebhookDelivery.Event.PUBLISHED
+        ),
     }
     task = DBTaskResult.objects.first()
     if task is not None:
@@ -159,6 +196,9 @@ def samples(publisher, reporter):
         "rows": rows,
         "story": story,
         "preview_link": link,
+        "draft": ArticleDraft.objects.create(
+            user=rows[User], article=story, content={"body": "<p>Unsaved.</p>"}
+        ),
         "deleted_version": Version.objects.get_deleted(Article).first(),
         "version": Version.objects.get_for_object(story).first(),
     }
@@ -229,6 +269,8 @@ def url_kwargs(pattern, name, row, samples):
         elif parameter == "version_id":
             version = samples["deleted_version" if name.endswith("recover") else "version"]
             values[parameter] = version.pk
+        elif parameter == "draft_id":
+            values[parameter] = samples["draft"].pk  # someone else's autosave: never theirs
         elif parameter == "app_label":
             values[parameter] = "articles"
         elif parameter == "content_type_id":
