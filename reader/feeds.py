@@ -26,7 +26,6 @@ from django.utils.translation import ngettext
 from taggit.models import Tag
 
 from articles.models import Article, Author, Publisher, Section
-from articles.sanitize import sanitize_html
 from newsroom.lib.text import clean_text
 from newsroom.lib.urls import absolute_url
 from reader.furniture import site_furniture
@@ -73,7 +72,7 @@ def feed_content(article):
     if not article.rights.full_text:
         return ""
     body = article.rights.body
-    html = sanitize_html(body.html)
+    html = body.html
     if not body.inline_omitted:
         return html
     note = ngettext(

@@ -226,7 +226,9 @@ def story_list(request: HttpRequest, partner: Partner) -> HttpResponse:
     """Stories available to partners, newest first, a page at a time."""
     publisher = Publisher.load()
     stories = (
-        filtered(request, publisher).with_listing_related().prefetch_related("tags", "corrections")
+        filtered(request, publisher)
+        .with_listing_related()
+        .prefetch_related("tags", "corrections", "inline_photos")
     )
 
     def as_document(article: Article) -> dict[str, Any] | None:
@@ -259,7 +261,7 @@ def story_for_partners(article_id: int, publisher: Publisher) -> Article | None:
     article: Article | None = (
         available_to_partners(publisher)
         .with_listing_related()
-        .prefetch_related("tags", "corrections")
+        .prefetch_related("tags", "corrections", "inline_photos")
         .filter(pk=article_id)
         .first()
     )

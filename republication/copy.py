@@ -18,7 +18,7 @@ from django.utils.html import escape, format_html
 from django.utils.translation import gettext as _
 
 from articles.models import Article, ImageCredit, Publisher, RepublicationTerms
-from articles.sanitize import INLINE_EMBED, INLINE_PHOTO
+from articles.sanitize import INLINE_EMBED, INLINE_PHOTO, sanitize_html
 from newsroom.lib.text import html_to_text
 from newsroom.lib.urls import absolute_url
 
@@ -105,7 +105,8 @@ def body_for_partners(article: Article) -> PartnerBody:
         url = unescape(match.group(1))
         return format_html('<p><a href="{}">{}</a></p>', url, url)
 
-    html = INLINE_PHOTO.sub(inline_photo, article.body)
+    # Sanitised again on the way out: even a row changed around the model's save leaves clean.
+    html = INLINE_PHOTO.sub(inline_photo, sanitize_html(article.body))
     html = INLINE_EMBED.sub(embed, html)
     return PartnerBody(
         html=absolutize_links(html, canonical_url),

@@ -19,13 +19,17 @@ from republication.models import Partner, PartnerRepublication
 
 
 def licence_filter(publisher: Publisher, licence: str) -> Q:
-    """Stories whose licence in force is `licence`: their own, or the publisher's where empty.
+    """Stories whose licence in force is `licence`: their own, else their section's, else the
+    publisher's.
 
     The SQL twin of the licence part of Article.republication_terms; tests hold them together.
     """
+    own = Q(licence=licence)
+    from_section = Q(licence="", section__licence=licence)
     if licence == publisher.licence:
-        return Q(licence=licence) | Q(licence="")
-    return Q(licence=licence)
+        without_section_licence = Q(section__isnull=True) | Q(section__licence="")
+        return own | from_section | (Q(licence="") & without_section_licence)
+    return own | from_section
 
 
 def available_to_partners(publisher: Publisher) -> ArticleQuerySet:
@@ -48,6 +52,7 @@ def withdrawn_since(since: datetime, publisher: Publisher) -> ArticleQuerySet:
         )
         .filter(withdrawn_at__gte=since)
         .order_by("-withdrawn_at", "-pk")
+        .select_related("section")
         .prefetch_related(Prefetch("transitions", queryset=withdrawals, to_attr="withdrawals"))
     )
     return stories

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from articles.models import Article, RepublicationView
 from newsroom.lib.urls import absolute_url
-from republication.partners import attribute_to_partners
+from republication.partners import attribute_to_partners, partner_for_site, partners_by_host
 
 CHART_DAYS = 30
 # Sites and pages listed by name on a story's admin page; the rest are summed up as "others".
@@ -112,7 +112,7 @@ def republication_summary(
     }
 
 
-CSV_HEADER = ["day", "story_id", "headline", "story_url", "site", "pages", "views"]
+CSV_HEADER = ["day", "story_id", "headline", "story_url", "site", "pages", "views", "partner"]
 # The site column of views whose browser sent no referer; hosts never look like this.
 UNKNOWN_SITE_LABEL = "(unknown site)"
 # A cell a spreadsheet would run as a formula (CSV injection): headlines are typed by people.
@@ -153,7 +153,9 @@ def views_csv_lines(rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
     """The CSV, line by line (streamed: a year of a busy site need not fit in memory)."""
     writer = csv.writer(_Echo())
     yield writer.writerow(CSV_HEADER)
+    partners = partners_by_host()
     for row in rows:
+        partner = partner_for_site(row["site"] or "", partners)
         url = absolute_url(reverse("reader:article-detail", kwargs={"slug": row["article__slug"]}))
         yield writer.writerow(
             [
@@ -164,5 +166,6 @@ def views_csv_lines(rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
                 row["site"] or UNKNOWN_SITE_LABEL,
                 row["pages"],
                 row["total"],
+                spreadsheet_safe(partner.organisation) if partner else "",
             ]
         )

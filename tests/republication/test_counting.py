@@ -16,6 +16,7 @@ from articles.models import RepublicationView
 from republication import counting
 from republication.counting import flush_counts
 from tests.factories import make_article
+from tests.republication.partner_helpers import make_partner
 from tests.republication.test_republication import (
     FIREFOX,
     PARTNER_PAGE,
@@ -392,6 +393,7 @@ def test_editors_export_daily_views_per_story_and_site_as_csv(client, editor, pu
     RepublicationView.objects.create(  # outside the period
         article=other, day=today - timedelta(days=100), site="partner.example", views=9
     )
+    make_partner(hosts="partner.example")  # its views are named as the partner's
     client.force_login(editor)
     url = reverse("admin:articles_republishedarticle_export")
     form_page = client.get(url)
@@ -401,7 +403,16 @@ def test_editors_export_daily_views_per_story_and_site_as_csv(client, editor, pu
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
     rows = csv_rows(response)
-    assert rows[0] == ["day", "story_id", "headline", "story_url", "site", "pages", "views"]
+    assert rows[0] == [
+        "day",
+        "story_id",
+        "headline",
+        "story_url",
+        "site",
+        "pages",
+        "views",
+        "partner",
+    ]
     yesterday = (today - timedelta(days=1)).isoformat()
     assert [(row[0], row[1], row[4], row[5], row[6]) for row in rows[1:]] == [
         (yesterday, str(other.pk), "partner.example", "0", "7"),
@@ -409,6 +420,7 @@ def test_editors_export_daily_views_per_story_and_site_as_csv(client, editor, pu
         (today.isoformat(), str(story.pk), "another.example", "0", "4"),
         (today.isoformat(), str(story.pk), "partner.example", "2", "5"),
     ]
+    assert [row[7] for row in rows[1:]] == ["Harbour Gazette", "", "", "Harbour Gazette"]
     assert rows[2][2] == '\'=HYPERLINK("http://evil.example")'  # never run as a formula
     assert rows[2][3] == f"{SITE}/articles/harbour/"
     older = csv_rows(

@@ -274,10 +274,10 @@ def test_list_and_story_queries_do_not_grow_with_the_stories(
         article = make_article(lead_photo=make_photo(may_republish=number % 2 == 0))
         article.tags.add("harbour", f"tag-{number}")
         workflow.add_correction(article, editor, "update", "More detail.")
-    # key, publisher, count, stories, bylines, tags, corrections
-    with django_assert_max_num_queries(7):
+    # key, publisher, count, stories, bylines, tags, corrections, photos of the bodies
+    with django_assert_max_num_queries(8):
         assert len(listed(client, partner_key)["items"]) == min(stories, 20)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = client.get(story_url(article), **bearer(partner_key))
     assert response.status_code == 200
     for withdrawn in Article.objects.all()[: stories // 2]:
@@ -329,3 +329,21 @@ def test_api_ninjs_validates_against_the_iptc_schema(client, partner_key):
         errors = [error.message for error in validator.iter_errors(document)]
         assert not errors, errors
     assert list(validator.iter_errors(documents[-1] | {"pubStatus": "withdrawn"}))
+
+
+def test_a_sections_licence_decides_for_its_stories_unless_they_say_otherwise(
+    client, partner_key
+):
+    """Opinion not for republication: its stories are left out of the list, but for one whose
+    own licence allows it; a section without a licence follows the publisher's."""
+    opinion = make_section(name="Opinion", slug="opinion", licence=Licence.NONE)
+    open_section = make_section(name="Open", slug="open", licence=Licence.CC_BY)
+    make_article(slug="column", section=opinion)
+    make_article(slug="open-column", section=opinion, licence=Licence.CC_BY_ND)
+    make_article(slug="open-section-story", section=open_section)
+    make_article(slug="plain-story")
+    assert uris(listed(client, partner_key)) == {
+        "open-column",
+        "open-section-story",
+        "plain-story",
+    }
