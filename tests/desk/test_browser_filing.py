@@ -79,8 +79,8 @@ def test_a_reporter_files_a_complete_story_within_the_click_budget(
     hands = Counted(page)
     page.goto("/admin/articles/article/add/")
 
-    hands.click(page.get_by_label("Headline"))
-    hands.type(page.get_by_label("Headline"), "Ferry strike ends after nine days")
+    hands.click(page.get_by_label("Headline:", exact=True))
+    hands.type(page.get_by_label("Headline:", exact=True), "Ferry strike ends after nine days")
     hands.click(page.get_by_label("Dek"))
     hands.type(page.get_by_label("Dek"), "Crossings resume on Monday.")
 

@@ -157,7 +157,7 @@ def build_newsroom():
 
 
 def normalised(html):
-    html = re.sub(r"(renditions|republished)/\d+/", r"\1/N/", html)
+    html = re.sub(r"(renditions|republished|corrections)/\d+/", r"\1/N/", html)
     html = re.sub(r":article:\d+", ":article:N", html)
     html = re.sub(r"(/static/[^\"' ]+)\.[0-9a-f]{12}\.", r"\1.", html)
     html = re.sub(r"&copy; \d{4}", "&copy; YEAR", html)

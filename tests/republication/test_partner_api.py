@@ -331,9 +331,7 @@ def test_api_ninjs_validates_against_the_iptc_schema(client, partner_key):
     assert list(validator.iter_errors(documents[-1] | {"pubStatus": "withdrawn"}))
 
 
-def test_a_sections_licence_decides_for_its_stories_unless_they_say_otherwise(
-    client, partner_key
-):
+def test_a_sections_licence_decides_for_its_stories_unless_they_say_otherwise(client, partner_key):
     """Opinion not for republication: its stories are left out of the list, but for one whose
     own licence allows it; a section without a licence follows the publisher's."""
     opinion = make_section(name="Opinion", slug="opinion", licence=Licence.NONE)
