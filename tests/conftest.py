@@ -3,6 +3,7 @@
 import io
 import os
 import shutil
+import threading
 
 import pytest
 from django.apps import apps
@@ -227,3 +228,16 @@ def new_page(browser, static_from_whitenoise, live_server):
     yield open_page
     for context in contexts:
         context.close()
+    wait_for_requests_in_flight()
+
+
+def wait_for_requests_in_flight(timeout=10):
+    """Lets the live server finish the requests the closed pages left behind.
+
+    A request the browser sent just before the test ended (an autosave after the last key)
+    is still being answered in one of the server's threads; the database must not be flushed
+    under it, or the flush fails and the next test starts with this one's rows.
+    """
+    for thread in threading.enumerate():
+        if "process_request_thread" in thread.name:
+            thread.join(timeout)
