@@ -34,6 +34,9 @@ ROLES: dict[str, dict[str, list[str]]] = {
             "view_correction",
             "view_articletransition",
         ],
+        # Entries of live stories open to reporters (live/workflow.py decides which, and that
+        # only their own drafts are theirs to change).
+        "live": ["add_liveentry", "change_liveentry", "view_liveentry"],
         # A reporter tags their own drafts on the story's page; tags across the site are the
         # editors' (desk/admin/tags.py). Seeing tags lets the story form suggest existing ones.
         "taggit": ["view_tag", "view_taggeditem"],
@@ -76,6 +79,15 @@ ROLES: dict[str, dict[str, list[str]]] = {
             "delete_articleredirect",
             "view_articleredirect",
             "view_articletransition",
+        ],
+        "live": [
+            "add_livecoverage",
+            "change_livecoverage",
+            "view_livecoverage",
+            "add_liveentry",
+            "change_liveentry",
+            "delete_liveentry",
+            "view_liveentry",
         ],
         "taggit": [
             "add_tag",

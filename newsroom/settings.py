@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "articles",
     "photos",
     "pagecache",
+    "live",
     "republication",
     "reader",
     "desk",
@@ -183,6 +184,11 @@ TAGGIT_CASE_INSENSITIVE = True
 
 # Articles per page on section, tag and author pages.
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 20)
+# Live stories: entries per page, how often readers' pages ask for new ones, and how long a CDN
+# may keep that answer (the page cache keeps it until the next entry).
+LIVE_ENTRIES_PER_PAGE = env_int("LIVE_ENTRIES_PER_PAGE", 20)
+LIVE_POLL_SECONDS = env_int("LIVE_POLL_SECONDS", 15)
+LIVE_CDN_SECONDS = env_int("LIVE_CDN_SECONDS", 5)
 
 # --- reader's site ---
 # PostgreSQL text-search configuration for reader search: stemming and stop words of the site's

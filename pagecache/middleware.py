@@ -57,7 +57,8 @@ class PageCacheMiddleware:
     their responses are marked private. A response is stored only if it is a plain 200 to an
     anonymous GET that sets no cookie, uses no CSP nonce and was not marked private, no-cache or
     no-store by its view (previews, the counting pixel). Every public response gets an ETag and
-    Last-Modified (conditional GETs answer 304) and a Cache-Control for a CDN in front.
+    Last-Modified (conditional GETs answer 304) and a Cache-Control for a CDN in front (the view's
+    own, if it set one: a live story's poll asks for a few seconds).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
@@ -166,6 +167,8 @@ class PageCacheMiddleware:
                 "last_modified": http_date(now),
                 "expires": now + lifetime,
                 "generations": generations,
+                # A view's own lifetimes for browsers and CDNs (a poll's few seconds) are kept.
+                "cache_control": response.get("Cache-Control"),
             }
             cache().set(key, entry, lifetime)
         except Exception as error:  # noqa: BLE001 - the site outlives its cache
@@ -180,6 +183,8 @@ class PageCacheMiddleware:
             response = HttpResponse(entry["content"], status=entry["status"])
             for name, value in entry["headers"]:
                 response[name] = value
+            if entry.get("cache_control"):
+                response["Cache-Control"] = entry["cache_control"]
         response["ETag"] = entry["etag"]
         response["Last-Modified"] = entry["last_modified"]
         remaining = max(0, math.floor(entry["expires"] - time.time()))
@@ -189,13 +194,14 @@ class PageCacheMiddleware:
         self, request: HttpRequest, response: HttpResponseBase, lifetime: int
     ) -> HttpResponseBase:
         """Cache-Control for browsers and a CDN, and a 304 if the reader's copy is current."""
-        if response.status_code != 200 or "Cache-Control" in response:
+        if response.status_code != 200:
             return response
-        response["Cache-Control"] = (
-            f"public, max-age={min(settings.PAGE_CACHE_BROWSER_SECONDS, lifetime)}, "
-            f"s-maxage={min(settings.PAGE_CACHE_CDN_SECONDS, lifetime)}, "
-            f"stale-while-revalidate={settings.PAGE_CACHE_STALE_SECONDS}"
-        )
+        if "Cache-Control" not in response:
+            response["Cache-Control"] = (
+                f"public, max-age={min(settings.PAGE_CACHE_BROWSER_SECONDS, lifetime)}, "
+                f"s-maxage={min(settings.PAGE_CACHE_CDN_SECONDS, lifetime)}, "
+                f"stale-while-revalidate={settings.PAGE_CACHE_STALE_SECONDS}"
+            )
         if "ETag" not in response and isinstance(response, HttpResponse):
             response["ETag"] = (
                 f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'

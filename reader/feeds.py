@@ -47,7 +47,9 @@ def feed_articles(publisher, queryset=None):
     """The newest published stories, each with what partners may have of it (``.rights``)."""
     queryset = Article.objects.published() if queryset is None else queryset
     articles = list(
-        queryset.with_listing_related().prefetch_related("tags", "inline_photos")[:FEED_LENGTH]
+        queryset.with_listing_related()
+        .select_related("live")  # a live story carries its entries (republication/copy.py)
+        .prefetch_related("tags", "inline_photos")[:FEED_LENGTH]
     )
     for article in articles:
         article.rights = partner_rights(article, publisher)

@@ -16,6 +16,7 @@ from taggit.models import Tag
 
 import pagecache
 from articles.models import Article, Author, Byline, Correction, ImageCredit, Publisher, Section
+from live.models import LiveCoverage, LiveEntry
 
 LISTINGS = "listings"
 # URL names whose page shows one article, found by the "slug" in its URL.
@@ -24,6 +25,7 @@ ARTICLE_PAGES = {
     "republication:article-republish",
     "republication:article-republish-panel",
     "republication:article-ninjs",
+    "reader:article-live",
 }
 
 
@@ -96,7 +98,9 @@ def _articles_of(field, attribute=None):
 
 def _articles_showing(photo):
     """The stories showing the photo, as their lead photo or inside the body."""
-    articles = Article.objects.filter(Q(lead_photo=photo) | Q(inline_photos=photo)).distinct()
+    articles = Article.objects.filter(
+        Q(lead_photo=photo) | Q(inline_photos=photo) | Q(live__entries__photo=photo)
+    ).distinct()
     return article_page_tags(articles.only("slug", "status"))
 
 
@@ -129,6 +133,15 @@ def register():
     pagecache.invalidate_on_change(Tag, _articles_of(field="tags"))
     pagecache.invalidate_on_change(
         Correction, lambda correction: article_page_tags([correction.article])
+    )
+    # A live story's page, its poll and its partner copy show its published entries; a draft
+    # nobody has published yet shows nowhere.
+    pagecache.invalidate_on_change(
+        LiveEntry,
+        lambda entry: article_page_tags([entry.coverage.article]) if entry.published_at else [],
+    )
+    pagecache.invalidate_on_change(
+        LiveCoverage, lambda coverage: article_page_tags([coverage.article])
     )
     pagecache.invalidate_on_change(Section)
     pagecache.invalidate_on_change(Publisher)

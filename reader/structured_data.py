@@ -6,8 +6,12 @@ from contextlib import suppress
 from django.conf import settings
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
+from live.models import coverage_of
+from newsroom.lib.text import html_to_text
 from newsroom.lib.urls import absolute_url
+from reader.live import POLL_ENTRIES, public_entries
 
 # The characters that could end a <script> block or open a comment inside it.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -109,7 +113,8 @@ def author_profile(author, publisher):
 
 
 def news_article(article, publisher):
-    """schema.org NewsArticle for one published story (bylines, section, tags prefetched)."""
+    """schema.org NewsArticle (LiveBlogPosting for a live story) for one published story
+    (bylines, section, tags prefetched)."""
     url = absolute_url(article.get_absolute_url())
     data = {
         "@context": "https://schema.org",
@@ -144,6 +149,41 @@ def news_article(article, publisher):
             images.extend(_image_objects(photo))
     if images:
         data["image"] = images
+    coverage = coverage_of(article)
+    if coverage is not None:
+        data.update(live_blog(coverage))
+    return data
+
+
+def live_blog(coverage):
+    """What makes a live story's NewsArticle a LiveBlogPosting: its coverage times and its
+    newest public entries, each a BlogPosting (photos are the story's, above)."""
+    data = {
+        "@type": "LiveBlogPosting",
+        "coverageStartTime": iso_datetime(coverage.started_at),
+    }
+    if coverage.ended_at:
+        data["coverageEndTime"] = iso_datetime(coverage.ended_at)
+    url = absolute_url(coverage.get_absolute_url())
+    updates = []
+    for entry in public_entries(coverage)[:POLL_ENTRIES]:
+        text = html_to_text(entry.text)
+        update = {
+            "@type": "BlogPosting",
+            "headline": Truncator(text).chars(110) or coverage.article.headline,
+            "url": f"{url}#{entry.anchor}",
+            "datePublished": iso_datetime(entry.published_at),
+            "dateModified": iso_datetime(max(entry.updated_at, entry.published_at)),
+            "articleBody": text,
+        }
+        if entry.author:
+            update["author"] = {
+                "@type": "Person",
+                "name": entry.author.name,
+                "url": absolute_url(entry.author.get_absolute_url()),
+            }
+        updates.append(update)
+    data["liveBlogUpdate"] = updates
     return data
 
 

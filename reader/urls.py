@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 from django.urls.converters import SlugConverter
 
-from reader import feeds, views
+from reader import feeds, live, views
 
 
 class UnicodeSlugConverter(SlugConverter):
@@ -17,6 +17,7 @@ app_name = "reader"
 urlpatterns = [
     path("", views.FrontPageView.as_view(), name="front-page"),
     path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article-detail"),
+    path("articles/<slug:slug>/live/", live.live_updates, name="article-live"),
     path("section/<slug:slug>/", views.SectionView.as_view(), name="section"),
     path("tag/<tag_slug:slug>/", views.TagView.as_view(), name="tag"),
     path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),

@@ -102,7 +102,8 @@ class ArticleDetailView(MovedOrGoneMixin, PublishedArticlesMixin, DetailView):
         return gone_page(self.request, article)
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_related("tags", "corrections")
+        # A live story's coverage comes with it (reader/live.py): no query for other stories.
+        return super().get_queryset().select_related("live").prefetch_related("tags", "corrections")
 
     def get_context_data(self, **kwargs):
         terms = self.object.republication_terms(site_furniture(self.request)["publisher"])

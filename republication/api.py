@@ -228,6 +228,7 @@ def story_list(request: HttpRequest, partner: Partner) -> HttpResponse:
     stories = (
         filtered(request, publisher)
         .with_listing_related()
+        .select_related("live")
         .prefetch_related("tags", "corrections", "inline_photos")
     )
 
@@ -261,6 +262,7 @@ def story_for_partners(article_id: int, publisher: Publisher) -> Article | None:
     article: Article | None = (
         available_to_partners(publisher)
         .with_listing_related()
+        .select_related("live")
         .prefetch_related("tags", "corrections", "inline_photos")
         .filter(pk=article_id)
         .first()

@@ -16,6 +16,7 @@ class RepublicationConfig(AppConfig):
             Publisher,
             Section,
         )
+        from live.models import LiveCoverage, LiveEntry
         from republication import webhooks
         from republication.api import retire_cached_answers
 
@@ -30,6 +31,8 @@ class RepublicationConfig(AppConfig):
             Byline,
             Correction,
             ImageCredit,
+            LiveCoverage,
+            LiveEntry,
             Publisher,
             Section,
         ]:

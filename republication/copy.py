@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from articles.models import Article, ImageCredit, Publisher, RepublicationTerms
 from articles.sanitize import INLINE_EMBED, INLINE_PHOTO, sanitize_html
+from live.models import LiveCoverage, LiveEntry, coverage_of
 from newsroom.lib.text import html_to_text
 from newsroom.lib.urls import absolute_url
 
@@ -70,7 +71,8 @@ class PartnerBody:
 def body_for_partners(article: Article) -> PartnerBody:
     """The one place that decides which of a story's photos partners get: copy, ninjs, feeds.
 
-    Reads the body's photos with one query at most (Article.inline_photos_by_id).
+    Reads the body's photos with one query at most (Article.inline_photos_by_id); a live story
+    also carries its newest entries, with their photos under the same rule.
     """
     canonical_url = absolute_url(article.get_absolute_url())
     photos_by_id = article.inline_photos_by_id
@@ -108,6 +110,11 @@ def body_for_partners(article: Article) -> PartnerBody:
     # Sanitised again on the way out: even a row changed around the model's save leaves clean.
     html = INLINE_PHOTO.sub(inline_photo, sanitize_html(article.body))
     html = INLINE_EMBED.sub(embed, html)
+    coverage = coverage_of(article)
+    if coverage is not None:
+        entries_html, entries_omitted = live_entries_for_partners(coverage, kept)
+        html += entries_html
+        inline_omitted += entries_omitted
     return PartnerBody(
         html=absolutize_links(html, canonical_url),
         lead_photo=lead if lead in kept else None,
@@ -115,6 +122,49 @@ def body_for_partners(article: Article) -> PartnerBody:
         lead_omitted=lead_omitted,
         inline_omitted=inline_omitted,
     )
+
+
+# A live story's copy carries its newest entries; the older ones are on the original page.
+PARTNER_ENTRIES = 50
+
+
+def live_entries_for_partners(coverage: LiveCoverage, kept: list[ImageCredit]) -> tuple[str, int]:
+    """A live story's newest public entries as partners may have them, and how many of their
+    photos were left out: each photo only if partners may reuse it (added to ``kept``)."""
+    entries = list(
+        LiveEntry.objects.public()
+        .filter(coverage=coverage)
+        .for_display()
+        .newest_first()[: PARTNER_ENTRIES + 1]
+    )
+    if not entries:
+        return "", 0
+    omitted = 0
+    items = []
+    for entry in entries[:PARTNER_ENTRIES]:
+        photo = entry.photo
+        figure = None
+        if photo is not None and photo.public_rendition:
+            if photo.may_republish:
+                kept.append(photo)
+                figure = {
+                    "photo": photo,
+                    "rendition": photo.public_rendition,
+                    "url": absolute_url(photo.public_url),
+                }
+            else:
+                omitted += 1
+        items.append({"entry": entry, "text": sanitize_html(entry.text), "figure": figure})
+    html = render_to_string(
+        "republication/live_entries.html",
+        {
+            "coverage": coverage,
+            "items": items,
+            "more": len(entries) > PARTNER_ENTRIES,
+            "canonical_url": absolute_url(coverage.get_absolute_url()),
+        },
+    )
+    return "\n" + html.strip(), omitted
 
 
 @dataclass(frozen=True)

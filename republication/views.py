@@ -39,6 +39,7 @@ class PublishedArticleMixin:
         return (
             Article.objects.published()
             .with_listing_related()
+            .select_related("live")  # a live story's copy carries its entries
             .prefetch_related("tags", "corrections")
         )
 
@@ -81,7 +82,7 @@ class ArticleNinjsView(MovedOrGoneMixin, PublishedArticleMixin, DetailView):
     """The story as IPTC ninjs 3.1 JSON for partners' systems, under the same rights rules."""
 
     def get_queryset(self):
-        return Article.objects.published().with_listing_related()
+        return Article.objects.published().with_listing_related().select_related("live")
 
     def render_to_response(self, context, **response_kwargs):
         publisher = publisher_for(self.request)
