@@ -3,6 +3,7 @@ import random
 from datetime import timedelta
 
 import reversion
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.files.base import ContentFile
@@ -163,6 +164,10 @@ class Command(BaseCommand):
             if article.publish_at:
                 Article.objects.filter(pk=article.pk).update(updated_at=article.publish_at)
         self.workflow_examples(now)
+        # Apps built on the core (live coverage, ...) add their own examples.
+        for app_config in apps.get_app_configs():
+            if hasattr(app_config, "load_demo"):
+                app_config.load_demo(now)
 
     def workflow_examples(self, now):
         """A little history to look at: a submission, a withdrawal with its reason, a correction."""
