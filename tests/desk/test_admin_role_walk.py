@@ -37,6 +37,7 @@ from articles.models import (
     RepublicationView,
     Section,
 )
+from live.models import LiveCoverage, LiveEntry
 from republication.models import Partner, WebhookDelivery
 from tests.admin_forms import read_form
 from tests.factories import make_article, make_author, make_photo
@@ -66,6 +67,10 @@ ROLE_TABLE = {
     "articles.embargoshare": {"reporter": NONE, "editor": {VIEW, ADD, CHANGE}},
     "articles.articleredirect": {"reporter": NONE, "editor": {VIEW, ADD, CHANGE, DELETE}},
     "republication.partner": {"reporter": NONE, "editor": {VIEW, ADD, CHANGE}},
+    # Editors open and end live coverage (never delete it: its entries would go); reporters add
+    # entries where a story lets them, and change only their own drafts (tested in tests/live).
+    "live.livecoverage": {"reporter": NONE, "editor": {VIEW, ADD, CHANGE}},
+    "live.liveentry": {"reporter": {VIEW, ADD}, "editor": {VIEW, ADD, CHANGE, DELETE}},
     "republication.webhookdelivery": {"reporter": NONE, "editor": {VIEW}},
 }
 
@@ -83,6 +88,7 @@ ACTIONS = {
     "articles.republishedarticle": {"editor": {"export_views"}},
     "articles.embargoshare": {"editor": {"revoke_selected"}},
     "articles.articleredirect": {"editor": {"delete_selected"}},
+    "live.liveentry": {"editor": {"delete_selected"}},
     "republication.partner": {
         "editor": {"approve", "issue_key", "revoke_keys", "rotate_webhook_secret", "suspend"}
     },
@@ -159,7 +165,12 @@ def samples(publisher, reporter):
     transition = ArticleTransition.objects.create(
         article=story, name="publish", from_status="in_review", to_status="published"
     )
+    coverage = LiveCoverage.objects.create(article=story)
     rows = {
+        LiveCoverage: coverage,
+        LiveEntry: LiveEntry.objects.create(
+            coverage=coverage, text="<p>The talks resume at noon.</p>", author=author
+        ),
         Group: Group.objects.get(name="Editor"),
         User: User.objects.create_superuser("root", "root@example.org", "pw-for-tests-1"),
         Tag: Tag.objects.get(name="Trade"),
@@ -297,6 +308,7 @@ def snapshot():
     """Everything a reporter could damage, as plain values."""
     models = [Article, ImageCredit, Tag, TaggedItem, Correction, PreviewLink, Section, Author]
     models += [Publisher, Byline, ArticleTransition, RepublicationView, Group, User]
+    models += [LiveCoverage, LiveEntry]
     rows = {label(m): list(m._default_manager.order_by("pk").values()) for m in models}
     for row in rows["auth.user"]:
         row.pop("last_login")
