@@ -47,7 +47,7 @@ def test_live_page_shows_entries_newest_first_with_the_pinned_one_on_top(client,
     assert entry_ids(html) == [entries["pinned"].pk, entries["newer"].pk, entries["older"].pk]
     assert "Key event" in html and "Pinned" in html
     assert "Unchecked rumour" not in html
-    assert f'data-live-poll="{poll_url(coverage)}"' in html
+    assert f'data-poll-url="{poll_url(coverage)}"' in html
     assert "js/live." in html
 
 
@@ -97,7 +97,7 @@ def test_entries_are_paginated_newest_first_with_pins_on_the_first_page(
     assert entry_ids(third) == [e.pk for e in entries[::-1][10:]]
     assert "Page 3 of 3" in third
     # Only the first page asks for new entries: they belong at its top.
-    assert "data-live-poll" in first and "data-live-poll" not in third
+    assert "data-poll-url" in first and "data-poll-url" not in third
 
 
 def test_ended_coverage_says_so_and_stops_polling(client, publisher):
@@ -105,7 +105,7 @@ def test_ended_coverage_says_so_and_stops_polling(client, publisher):
     add_entry(coverage, minutes_ago=30)
     html = client.get(coverage.get_absolute_url()).content.decode()
     assert "ended" in html
-    assert "data-live-poll" not in html
+    assert "data-poll-url" not in html
     assert "js/live." not in html
 
 

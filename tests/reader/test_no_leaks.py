@@ -31,6 +31,7 @@ from articles.models import (
     Licence,
     PreviewLink,
 )
+from live.models import LiveCoverage, LiveEntry
 from tests.factories import jpeg_bytes, make_article, make_author, make_photo, make_section
 from tests.republication.partner_helpers import make_partner
 
@@ -45,6 +46,7 @@ NOT_PUBLIC = {
     "embargoed": {"status": Article.Status.PUBLISHED, "publish_at": timedelta(days=1)},
     "shared": {"status": Article.Status.IN_REVIEW, "publish_at": None},
     "moved": {"status": Article.Status.PUBLISHED, "publish_at": timedelta(days=1)},
+    "live": {"status": Article.Status.IN_REVIEW, "publish_at": None},
 }
 # What anyone can copy from: a partner gets no more here than the partner's copy gives.
 PARTNER_SURFACES = ("/feeds/", "/rss/", "/atom/", "ninjs", "/republish")
@@ -167,6 +169,27 @@ def make_partner_only_material(section, author):
     )
 
 
+def make_live_secrets(section, author):
+    """A public live story with a draft entry and an entry whose photo partners may not reuse,
+    and a live story in review whose entries are published: none of it may show."""
+    public = LiveCoverage.objects.create(
+        article=make_article(section=section, authors=[author], tags=["shared"])
+    )
+    LiveEntry.objects.create(coverage=public, text="<p>Seen by everyone.</p>")
+    LiveEntry.objects.create(
+        coverage=public, text="<p>xyzzydraftentry</p>", status=LiveEntry.Status.DRAFT
+    )
+    agency = make_photo(caption="xyzzyliveagencycaption", may_republish=False)
+    LiveEntry.objects.create(coverage=public, text="<p>Agency picture.</p>", photo=agency)
+    secrets = make_secret_article("live", section, author)
+    hidden = LiveCoverage.objects.create(article=Article.objects.get(slug="xyzzyliveslug"))
+    LiveEntry.objects.create(coverage=hidden, text="<p>xyzzyliveentry</p>")
+    secrets.words |= {"xyzzydraftentry", "xyzzyliveentry"}
+    secrets.urls.add(reverse("reader:article-live", args=["xyzzyliveslug"]))
+    secrets.partner_words |= {"xyzzyliveagencycaption", f"renditions/{agency.pk}/"}
+    return secrets
+
+
 # Other features add their own secret things here: a callable (section, author) that makes
 # them and returns Secrets, with any URL that must reveal nothing in Secrets.urls.
 EXTRA_SECRET_MAKERS = [
@@ -174,6 +197,7 @@ EXTRA_SECRET_MAKERS = [
     make_embargo_shares,
     make_moved_secret,
     make_partner_only_material,
+    make_live_secrets,
 ]
 
 
@@ -257,7 +281,9 @@ class Crawler:
         text = self.text_of(response)
         if not text:
             return []
-        links = re.findall(r"""(?:href|src|action|data-url)\s*=\s*["']([^"']+)["']""", text)
+        links = re.findall(
+            r"""(?:href|src|action|data-(?:[\w-]+-)?url)\s*=\s*["']([^"']+)["']""", text
+        )
         links += re.findall(r"""https?://[^\s"'<>]+""", text)  # sitemaps, feeds, copy-ready HTML
         links += re.findall(r"(?m)^\s*(?:Sitemap|Allow):\s*(\S+)", text)  # robots.txt
         links += re.findall(r"<(?:loc|link|guid|id)>([^<]+)</", text)
@@ -332,6 +358,8 @@ def test_no_unpublished_story_leaks_anywhere_on_the_public_site(client, site_wit
     assert visited["/section/world/"] == 200 and visited["/section/world/?page=2"] == 200
     assert visited["/author/saga-lund/"] == 200 and visited["/tag/shared/"] == 200
     assert all(visited[article.get_absolute_url()] == 200 for article in public)
+    # A live story's poll, found on its page, and the entries it answers with.
+    assert [url for url, status in visited.items() if url.endswith("/live/") and status == 200]
     assert secrets.urls <= visited.keys()  # dead preview links: visited, and revealed nothing
     assert {visited[url] for url in secrets.urls} == {404}
     for slug in secrets.slugs:

@@ -17,7 +17,8 @@ from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
 from articles.models import Article, Author, Byline
-from tests.factories import make_article, make_photo, make_section
+from live.models import LiveCoverage, LiveEntry
+from tests.factories import make_article, make_author, make_photo, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +164,56 @@ def test_admin_article_list_costs_the_same_per_page(client, superuser, publisher
     with CaptureQueriesContext(connection) as second_page:
         assert client.get(url + "?p=2").status_code == 200
     assert few == many == len(second_page) <= ADMIN_CHANGELIST_BUDGET
+
+
+# A live story's page adds its entries: the pinned ones, a page of the others and their count,
+# and the newest for its JSON-LD; its poll is the story and its newest entries.
+LIVE_BUDGET = ARTICLE_BUDGET + 4
+LIVE_POLL_BUDGET = 3
+
+
+def build_live_story(name, entries, photo):
+    """A published live story with `entries` published entries, every third with a photo, two
+    authors taking turns and one pinned entry."""
+    coverage = LiveCoverage.objects.create(
+        article=make_article(slug=f"live-{name}", lead_photo=photo)
+    )
+    authors = [make_author(), make_author()]
+    now = timezone.now()
+    LiveEntry.objects.bulk_create(
+        LiveEntry(
+            coverage=coverage,
+            text=f"<p>Update {n}.</p>",
+            photo=photo if n % 3 == 0 else None,
+            author=authors[n % 2],
+            pinned=n == 0,
+            status=LiveEntry.Status.PUBLISHED,
+            published_at=now - timedelta(minutes=n),
+        )
+        for n in range(entries)
+    )
+    return coverage
+
+
+@pytest.mark.parametrize("query", ["", "?page=2", "?page=25"], ids=["first", "second", "last"])
+def test_live_story_with_500_entries_costs_what_one_with_30_does(
+    client, publisher, settings, query
+):
+    settings.PAGE_CACHE = False
+    photo = make_photo()
+    small = build_live_story("small", entries=30, photo=photo)
+    large = build_live_story("large", entries=500, photo=photo)
+    page_size = settings.LIVE_ENTRIES_PER_PAGE
+    # The small story's last page stands for the large one's.
+    query_small = f"?page={-(-29 // page_size)}" if query == "?page=25" else query
+    client.get(small.get_absolute_url())  # the site's furniture, cached for every page
+    large_cost = count_queries(client, large.get_absolute_url() + query)
+    assert large_cost <= LIVE_BUDGET
+    assert large_cost == count_queries(client, small.get_absolute_url() + query_small)
+    page = client.get(large.get_absolute_url() + query).content.decode()
+    number = int(query.removeprefix("?page=") or 1)
+    shown = min(page_size, 499 - (number - 1) * page_size) + (1 if number == 1 else 0)
+    assert page.count("data-live-entry=") == shown
+    for coverage in [small, large]:
+        poll = reverse("reader:article-live", args=[coverage.article.slug])
+        assert count_queries(client, poll) <= LIVE_POLL_BUDGET
