@@ -12,6 +12,7 @@ from django.urls import reverse
 from taggit.models import Tag
 
 from articles.models import Article, Author, Section
+from live.models import LiveCoverage
 from reader.sitemaps import SITEMAPS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,7 +22,8 @@ AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 @pytest.fixture
 def demo_pages(demo):
-    """The front, article, section, author, tag and search pages of the demo site (and a 404)."""
+    """The front, article, live story, section, author, tag and search pages of the demo site
+    (and a 404)."""
     article = Article.objects.published().filter(lead_photo__isnull=False).first()
     section = Section.objects.filter(articles__in=Article.objects.published()).first()
     author = Author.objects.filter(articles__in=Article.objects.published()).first()
@@ -29,6 +31,9 @@ def demo_pages(demo):
     return {
         "front": "/",
         "article": article.get_absolute_url(),
+        "live": LiveCoverage.objects.get(
+            article__in=Article.objects.published()
+        ).get_absolute_url(),
         "section": section.get_absolute_url(),
         "author": author.get_absolute_url(),
         "tag": reverse("reader:tag", args=[tag.slug]),
@@ -69,7 +74,7 @@ def test_nu_html_checker_finds_no_errors(client, tmp_path, demo_pages):
         if m.get("type") == "error" or m.get("subType") == "fatal"
     ]
     assert not errors, "\n".join(errors)
-    assert len(files) == 10
+    assert len(files) == 11
 
 
 # What HTML's <time datetime>, sitemaps, Atom, JSON Feed and schema.org all accept: a date, or a
