@@ -1,0 +1,72 @@
+"""A live story in a reader's browser: entries from two reporters arrive behind a button."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from live.models import LiveEntry
+from tests.conftest import _staff
+from tests.factories import make_author
+from tests.live.live_helpers import add_entry, make_live_story
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def post_entry(user, coverage, text):
+    """What a reporter's "Save" on the desk's entry form sends."""
+    desk = Client()
+    desk.force_login(user)
+    form = {"coverage": coverage.pk, "text": text, "photo": "", "embed_url": ""}
+    response = desk.post(reverse("admin:live_liveentry_add"), form | {"status": "published"})
+    assert response.status_code == 302, response.content.decode()
+
+
+def entry_texts(page):
+    return page.locator("[data-live-entries] .live-entry__text").all_inner_texts()
+
+
+def test_entries_from_two_reporters_arrive_on_a_readers_page(
+    new_page, publisher, reporter, settings
+):
+    settings.LIVE_POLL_SECONDS = 1
+    ronja = _staff("ronja", "Reporter")
+    make_author(name="Ronja Reporter", slug="ronja-reporter", user=ronja)
+    coverage = make_live_story(headline="Storm comes ashore")
+    add_entry(coverage, "<p>Evacuation centres are open.</p>", minutes_ago=30)
+    page = new_page()
+    page.goto(coverage.get_absolute_url())
+    assert entry_texts(page) == ["Evacuation centres are open."]
+    new_updates = page.locator("[data-live-new]")
+    assert new_updates.is_hidden()
+
+    post_entry(reporter, coverage, "<p>The bridge is closed to lorries.</p>")
+    page.get_by_role("button", name="1 new update").wait_for()
+    # The page did not move: the new entry waits behind the button.
+    assert entry_texts(page) == ["Evacuation centres are open."]
+
+    post_entry(ronja, coverage, "<p>Power is out in 4,000 homes.</p>")
+    page.get_by_role("button", name="2 new updates").wait_for()
+    page.get_by_role("button", name="2 new updates").click()
+    assert entry_texts(page) == [
+        "Power is out in 4,000 homes.",
+        "The bridge is closed to lorries.",
+        "Evacuation centres are open.",
+    ]
+    assert new_updates.is_hidden()
+    newest = LiveEntry.objects.order_by("-published_at").first()
+    assert page.evaluate("document.activeElement.id") == f"update-{newest.pk}"
+    assert page.locator(".live-entry__author").first.inner_text() == "By Ronja Reporter"
+    # Nothing is offered twice: the next answers bring nothing new.
+    page.wait_for_timeout(2500)
+    assert new_updates.is_hidden()
+
+
+def test_without_javascript_a_reload_shows_every_entry(new_page, publisher):
+    coverage = make_live_story()
+    add_entry(coverage, "<p>First.</p>", minutes_ago=20)
+    page = new_page(java_script_enabled=False)
+    page.goto(coverage.get_absolute_url())
+    add_entry(coverage, "<p>Second.</p>")
+    page.reload()
+    assert entry_texts(page) == ["Second.", "First."]
+    assert page.locator("[data-live-new]").is_hidden()
