@@ -125,6 +125,7 @@ class EmbargoShareMixin:
     def get_shared_article(self, share):
         return get_object_or_404(
             Article.objects.with_listing_related()
+            .select_related("live")
             .prefetch_related("tags", "corrections")
             .exclude(status__in=[Article.Status.DRAFT, Article.Status.WITHDRAWN]),
             pk=share.article_id,
