@@ -1,15 +1,26 @@
-"""A live story in a reader's browser: entries from two reporters arrive behind a button."""
+"""A live story in a reader's browser: entries from two reporters (one on the desk in Chromium,
+one through the same form from a second session) arrive behind a button."""
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from live.models import LiveEntry
+from tests.browser_helpers import log_in
 from tests.conftest import _staff
 from tests.factories import make_author
 from tests.live.live_helpers import add_entry, make_live_story
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def write_entry_on_the_desk(page, coverage, text):
+    """A reporter, logged in, writes an entry on the desk's form in Chromium and saves it."""
+    page.goto(reverse("admin:live_liveentry_add") + f"?coverage={coverage.pk}")
+    page.locator(".ProseMirror").first.click()
+    page.keyboard.type(text)
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_text("was added successfully").wait_for()
 
 
 def post_entry(user, coverage, text):
@@ -33,13 +44,15 @@ def test_entries_from_two_reporters_arrive_on_a_readers_page(
     make_author(name="Ronja Reporter", slug="ronja-reporter", user=ronja)
     coverage = make_live_story(headline="Storm comes ashore")
     add_entry(coverage, "<p>Evacuation centres are open.</p>", minutes_ago=30)
+    desk = new_page()
+    log_in(desk, "rita")
     page = new_page()
     page.goto(coverage.get_absolute_url())
     assert entry_texts(page) == ["Evacuation centres are open."]
     new_updates = page.locator("[data-live-new]")
     assert new_updates.is_hidden()
 
-    post_entry(reporter, coverage, "<p>The bridge is closed to lorries.</p>")
+    write_entry_on_the_desk(desk, coverage, "The bridge is closed to lorries.")
     page.get_by_role("button", name="1 new update").wait_for()
     # The page did not move: the new entry waits behind the button.
     assert entry_texts(page) == ["Evacuation centres are open."]
@@ -55,7 +68,8 @@ def test_entries_from_two_reporters_arrive_on_a_readers_page(
     assert new_updates.is_hidden()
     newest = LiveEntry.objects.order_by("-published_at").first()
     assert page.evaluate("document.activeElement.id") == f"update-{newest.pk}"
-    assert page.locator(".live-entry__author").first.inner_text() == "By Ronja Reporter"
+    authors = page.locator("[data-live-entries] .live-entry__author").all_inner_texts()
+    assert authors[:2] == ["By Ronja Reporter", "By Rita Reporter"]
     # Nothing is offered twice: the next answers bring nothing new.
     page.wait_for_timeout(2500)
     assert new_updates.is_hidden()
