@@ -17,6 +17,7 @@ from articles.models import Article
 from live.models import LiveEntry
 from tests.factories import make_article, make_author, make_photo
 from tests.live.live_helpers import add_entry, make_live_story
+from tests.republication.partner_helpers import bearer, make_partner
 
 pytestmark = pytest.mark.django_db
 
@@ -221,3 +222,16 @@ def test_partners_get_the_entries_without_photos_they_may_not_reuse(client, live
         assert f"renditions/{free.pk}/" in text
         assert f"renditions/{agency.pk}/" not in text
     assert "may not be republished" in ninjs["edNote"]
+
+
+def test_the_partner_api_answers_a_new_entry_at_once(client, live_story):
+    """Its cached answers are retired by an entry, as by any change partners could see."""
+    coverage, _entries = live_story
+    _partner, key = make_partner()
+    url = reverse("republication:api-story", args=[coverage.article_id])
+    first = client.get(url, **bearer(key)).json()
+    assert "Bridge closed to lorries." in first["bodies"][0]["value"]
+    add_entry(coverage, "<p>The ferry is cancelled.</p>")
+    again = client.get(url, **bearer(key)).json()
+    assert "The ferry is cancelled." in again["bodies"][0]["value"]
+    assert again["versionCreated"] > first["versionCreated"]
