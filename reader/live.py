@@ -24,10 +24,14 @@ def public_entries(coverage):
     return LiveEntry.objects.public().filter(coverage=coverage).for_display().newest_first()
 
 
-def entries_page(coverage, page_number):
+def entries_page(coverage, page_number, preview=False):
     """What a live story's page shows: the pinned entries (on the first page), then a page of
-    the others, newest first."""
+    the others, newest first. A preview of a story not yet public shows the entries that will be
+    public with it (published ones, never drafts)."""
     entries = public_entries(coverage)
+    if preview:
+        entries = LiveEntry.objects.published().filter(coverage=coverage).for_display()
+        entries = entries.newest_first()
     paginator = Paginator(entries.filter(pinned=False), settings.LIVE_ENTRIES_PER_PAGE)
     page = paginator.get_page(page_number)
     pinned = list(entries.filter(pinned=True)) if page.number == 1 else []
@@ -36,6 +40,7 @@ def entries_page(coverage, page_number):
         "pinned": pinned,
         "page": page,
         "paginator": paginator,
+        "polls": coverage.is_running and page.number == 1 and not preview,
         "poll_seconds": settings.LIVE_POLL_SECONDS,
         "poll_entries": POLL_ENTRIES,
     }

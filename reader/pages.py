@@ -1,7 +1,7 @@
 """What the reader's pages show, told to the page cache, and what retires them.
 
 - ``ALL`` (the page cache's own tag, on every page): the publisher's settings and the sections;
-- ``article:<slug>``: an article's page and its partner copy;
+- ``article:<slug>``: an article's page, its partner copy and, for a live story, its poll;
 - ``listings``: every other public page (front, section, tag, author, search, feeds, sitemaps).
 
 Pages that list articles are never kept past the next scheduled ``publish_at``.

@@ -14,4 +14,5 @@ def live_coverage(context, article):
     coverage = coverage_of(article)
     if coverage is None:
         return None
-    return entries_page(coverage, context["request"].GET.get("page"))
+    page = context["request"].GET.get("page")
+    return entries_page(coverage, page, preview=context.get("is_preview", False))

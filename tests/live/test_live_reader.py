@@ -235,3 +235,14 @@ def test_the_partner_api_answers_a_new_entry_at_once(client, live_story):
     again = client.get(url, **bearer(key)).json()
     assert "The ferry is cancelled." in again["bodies"][0]["value"]
     assert again["versionCreated"] > first["versionCreated"]
+
+
+def test_a_preview_of_a_live_story_shows_its_published_entries_and_never_polls(client, editor):
+    coverage = make_live_story(status=Article.Status.DRAFT, publish_at=None)
+    add_entry(coverage, "<p>Ready to go.</p>")
+    add_entry(coverage, "<p>Still a draft.</p>", status=LiveEntry.Status.DRAFT)
+    client.force_login(editor)
+    html = client.get(reverse("reader:preview", args=[coverage.article_id])).content.decode()
+    assert "Ready to go." in html
+    assert "Still a draft." not in html
+    assert "data-poll-url" not in html
