@@ -83,6 +83,7 @@ ROLES: dict[str, dict[str, list[str]]] = {
         "live": [
             "add_livecoverage",
             "change_livecoverage",
+            "delete_livecoverage",
             "view_livecoverage",
             "add_liveentry",
             "change_liveentry",

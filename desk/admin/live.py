@@ -41,10 +41,6 @@ class LiveCoverageAdmin(admin.ModelAdmin):
         # A live story stays the story it was opened on: its entries were written for it.
         return ["article"] if obj is not None else []
 
-    def has_delete_permission(self, request, obj=None):
-        # Ending the coverage keeps what readers saw; deleting it would delete every entry.
-        return False
-
     @admin.display(description=_("entries"))
     def add_entry_link(self, coverage):
         url = reverse("admin:live_liveentry_add") + f"?coverage={coverage.pk}"

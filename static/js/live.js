@@ -5,11 +5,11 @@
 (function () {
   "use strict";
 
-  var section = document.querySelector("[data-live-poll]");
+  var section = document.querySelector("[data-poll-url]");
   if (!section || !window.fetch || !window.DOMParser) {
     return;
   }
-  var url = section.getAttribute("data-live-poll");
+  var url = section.getAttribute("data-poll-url");
   var interval = Math.max(1, Number(section.getAttribute("data-live-interval")) || 15) * 1000;
   var pollSize = Number(section.getAttribute("data-live-poll-size")) || 20;
   var list = section.querySelector("[data-live-entries]");

@@ -67,9 +67,10 @@ ROLE_TABLE = {
     "articles.embargoshare": {"reporter": NONE, "editor": {VIEW, ADD, CHANGE}},
     "articles.articleredirect": {"reporter": NONE, "editor": {VIEW, ADD, CHANGE, DELETE}},
     "republication.partner": {"reporter": NONE, "editor": {VIEW, ADD, CHANGE}},
-    # Editors open and end live coverage (never delete it: its entries would go); reporters add
-    # entries where a story lets them, and change only their own drafts (tested in tests/live).
-    "live.livecoverage": {"reporter": NONE, "editor": {VIEW, ADD, CHANGE}},
+    # Editors open, end and delete live coverage (as they delete stories: a live story's deletion
+    # takes its coverage); reporters add entries where a story lets them, and change only their
+    # own drafts (tested in tests/live).
+    "live.livecoverage": {"reporter": NONE, "editor": {VIEW, ADD, CHANGE, DELETE}},
     "live.liveentry": {"reporter": {VIEW, ADD}, "editor": {VIEW, ADD, CHANGE, DELETE}},
     "republication.webhookdelivery": {"reporter": NONE, "editor": {VIEW}},
 }
@@ -88,6 +89,7 @@ ACTIONS = {
     "articles.republishedarticle": {"editor": {"export_views"}},
     "articles.embargoshare": {"editor": {"revoke_selected"}},
     "articles.articleredirect": {"editor": {"delete_selected"}},
+    "live.livecoverage": {"editor": {"delete_selected"}},
     "live.liveentry": {"editor": {"delete_selected"}},
     "republication.partner": {
         "editor": {"approve", "issue_key", "revoke_keys", "rotate_webhook_secret", "suspend"}

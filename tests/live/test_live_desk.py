@@ -159,3 +159,12 @@ def test_reporters_see_the_entries_list_and_add_from_a_story_link(client, report
     assert "Bridge closed." in page
     form = client.get(f"{ADD_URL}?coverage={coverage.pk}").content.decode()
     assert f'<option value="{coverage.pk}" selected>' in form
+
+
+def test_an_editor_deletes_a_live_story_with_its_entries(client, editor):
+    coverage = make_live_story()
+    add_entry(coverage, photo=make_photo())
+    client.force_login(editor)
+    url = reverse("admin:articles_article_delete", args=[coverage.article_id])
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not LiveEntry.objects.exists()
