@@ -33,6 +33,11 @@ ROLES: dict[str, dict[str, list[str]]] = {
             "view_section",
             "view_correction",
             "view_articletransition",
+            # Related stories are picked on the story's page, by whoever may edit the story.
+            "add_relatedstory",
+            "change_relatedstory",
+            "delete_relatedstory",
+            "view_relatedstory",
         ],
         # A reporter tags their own drafts on the story's page; tags across the site are the
         # editors' (desk/admin/tags.py). Seeing tags lets the story form suggest existing ones.
@@ -76,6 +81,18 @@ ROLES: dict[str, dict[str, list[str]]] = {
             "delete_articleredirect",
             "view_articleredirect",
             "view_articletransition",
+            "add_relatedstory",
+            "change_relatedstory",
+            "delete_relatedstory",
+            "view_relatedstory",
+            "add_series",
+            "change_series",
+            "delete_series",
+            "view_series",
+            "add_seriespart",
+            "change_seriespart",
+            "delete_seriespart",
+            "view_seriespart",
         ],
         "taggit": [
             "add_tag",
