@@ -2,11 +2,11 @@
 
 import json
 from datetime import timedelta
-from xml.etree import ElementTree
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from lxml import etree
 
 from articles.models import Article, RelatedStory, Series, SeriesPart
 from tests.factories import make_article, make_section
@@ -171,14 +171,12 @@ def test_series_feeds_carry_the_published_parts_only(client, publisher):
     hidden = make_article(headline="Secret chapter", **NOT_PUBLIC["scheduled"])
     make_article(headline="Not in the series")
     series = make_series(one, hidden)
-    rss = ElementTree.fromstring(
-        client.get(reverse("reader:series-rss", args=[series.slug])).content
-    )
+    rss = etree.fromstring(client.get(reverse("reader:series-rss", args=[series.slug])).content)
     assert [item.findtext("title") for item in rss.iter("item")] == ["The money trail"]
     assert rss.find("channel").findtext("title").startswith("The harbour files")
     atom = client.get(reverse("reader:series-atom", args=[series.slug]))
     assert atom["Content-Type"].startswith("application/atom+xml")
-    entries = ElementTree.fromstring(atom.content).findall("{http://www.w3.org/2005/Atom}entry")
+    entries = etree.fromstring(atom.content).findall("{http://www.w3.org/2005/Atom}entry")
     assert len(entries) == 1
 
 
