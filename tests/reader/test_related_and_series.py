@@ -1,6 +1,7 @@
 """Related stories and series on the reader's site, in feeds, sitemaps and partners' copies."""
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -129,6 +130,19 @@ def test_a_story_in_a_series_shows_its_part_and_links_the_published_others(clien
     assert f'href="{three.get_absolute_url()}"' in html
     assert f'href="{two.get_absolute_url()}" aria-current="page"' in html
     assert "Secret chapter" not in html and draft.slug not in html
+
+
+def test_a_part_says_in_its_structured_data_which_series_it_belongs_to(client, publisher, settings):
+    story = make_article(headline="The money trail")
+    make_series(story)
+    html = page(client, story.get_absolute_url())
+    scripts = re.findall(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', html, re.S)
+    [data] = [found for found in map(json.loads, scripts) if found["@type"] == "NewsArticle"]
+    assert data["isPartOf"] == {
+        "@type": "CreativeWorkSeries",
+        "name": "The harbour files",
+        "url": f"{settings.SITE_URL}/series/the-harbour-files/",
+    }
 
 
 def test_a_story_outside_any_series_shows_no_series(client, publisher):
