@@ -418,3 +418,25 @@ ARTICLES = [
         "body": "<p>This report was withdrawn because its main source retracted their account.</p>",
     },
 ]
+
+# A series in three parts (the third scheduled: readers see "Part 1 of 2" until it goes out).
+SERIES = [
+    {
+        "slug": "water-under-pressure",
+        "name": "Water under pressure",
+        "description": "How a warming summer is changing the region's lakes, glaciers and rivers.",
+        "parts": [
+            "lake-orla-water-summit-opens",
+            "sorbrae-glacier-melt-record",
+            "scheduled-drought-fund-agreed",
+        ],
+    },
+]
+
+# Related stories picked by hand: {story: [related stories, in order]}. The others find theirs.
+RELATED = {
+    "budget-passes-after-midnight-vote": [
+        "city-council-transit-fares-frozen",
+        "election-board-new-ballot-design",
+    ],
+}

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, transaction
@@ -489,6 +489,10 @@ class ImageCredit(EditedInTheDesk):
         return ImageCredit.objects.filter(content_hash=self.content_hash).exclude(pk=self.pk)
 
 
+# How many related stories an article page shows, picked by hand or found automatically.
+RELATED_STORIES = 4
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What the public may see. The only definition of it: every public surface starts here."""
@@ -525,9 +529,38 @@ class ArticleQuerySet(models.QuerySet):
         )
         return Tag.objects.filter(pk__in=tagged.values("tag_id"))
 
+    def related_to(self, article, count=RELATED_STORIES):
+        """The stories shown under ``article``, in one query: those picked by hand, in their
+        order, or where none of them is among these, the newest sharing its section or a tag
+        (not the article itself, nor its series' other parts, which the page lists apart)."""
+        picked = RelatedStory.objects.filter(article=article)
+        articles = ContentType.objects.get_for_model(Article)
+        tagged = TaggedItem.objects.filter(content_type=articles, object_id=article.pk)
+        sharing_tag = TaggedItem.objects.filter(
+            content_type=articles, tag__in=tagged.values("tag")
+        ).values("object_id")
+        candidates = models.Q(pk__in=picked.values("related")) | models.Q(pk__in=sharing_tag)
+        if article.section_id:
+            candidates |= models.Q(section_id=article.section_id)
+        others = self.filter(candidates).exclude(pk=article.pk)
+        series = article.series
+        if series is not None:
+            others = others.exclude(series_part__series=series)
+        rows = list(
+            others.annotate(
+                picked_position=models.Subquery(
+                    picked.filter(related=models.OuterRef("pk")).values("position")[:1]
+                )
+            ).order_by(models.F("picked_position").asc(nulls_last=True), "-publish_at", "-pk")[
+                :count
+            ]
+        )
+        chosen = [row for row in rows if row.picked_position is not None]
+        return chosen or rows
+
     def with_listing_related(self):
         """Section, lead photo and bylines for a list of articles, without a query per row."""
-        return self.select_related("section", "lead_photo").prefetch_related(
+        return self.select_related("section", "lead_photo", "series_part__series").prefetch_related(
             models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
         )
 
@@ -742,6 +775,26 @@ class Article(EditedInTheDesk):
             and self.publish_at > timezone.now()
         )
 
+    @property
+    def series(self):
+        """The series the story is part of, or None (select_related("series_part__series"))."""
+        try:
+            return self.series_part.series
+        except ObjectDoesNotExist:
+            return None
+
+    def series_place(self):
+        """Its place among its series' published parts (one query), or None outside a series or
+        before it is published itself."""
+        series = self.series
+        if series is None:
+            return None
+        parts = list(series.published_parts().only("headline", "slug", "publish_at"))
+        numbers = {part.pk: number for number, part in enumerate(parts, start=1)}
+        if self.pk not in numbers:
+            return None
+        return SeriesPlace(series=series, parts=parts, number=numbers[self.pk])
+
     def republication_terms(self, publisher):
         """The terms in force for this story: each part its own where set, else the publisher's.
 
@@ -823,6 +876,123 @@ class Byline(models.Model):
 
     def __str__(self):
         return f"{self.role} {self.author}".strip()
+
+
+# --- related stories and series ---
+
+
+class RelatedStory(models.Model):
+    """A story an editor (or the story's reporter) picked to show under another, in order.
+
+    Readers see it only while it is published: the page reads it through
+    Article.objects.published() (ArticleQuerySet.related_to).
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
+    related = models.ForeignKey(
+        Article,
+        verbose_name=_("related story"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Shown under the story while it is published."),
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("related story")
+        verbose_name_plural = _("related stories")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "related"], name="one_link_per_related")
+        ]
+
+    def __str__(self):
+        return str(self.related)
+
+    def clean(self):
+        if self.article_id and self.article_id == self.related_id:
+            raise ValidationError({"related": _("A story cannot be related to itself.")})
+
+
+class SeriesQuerySet(models.QuerySet):
+    def public(self):
+        """Series with at least one published story: only these have a page, feed or link."""
+        published_parts = SeriesPart.objects.filter(
+            series=models.OuterRef("pk"), article__in=Article.objects.published()
+        )
+        return self.filter(models.Exists(published_parts))
+
+
+class Series(EditedInTheDesk):
+    """A named, ordered group of stories (an investigation in parts), with its own page."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text=_("The series' short name, used in its address.")
+    )
+    description = models.TextField(
+        blank=True, help_text=_("One or two sentences, shown on the series page. Plain text.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SeriesQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("series")
+        verbose_name_plural = _("series")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse_slug("reader:series", self.slug)
+
+    def published_parts(self):
+        """The series' published stories, in the series' order: the parts readers count."""
+        return (
+            Article.objects.published()
+            .filter(series_part__series=self)
+            .order_by("series_part__position", "publish_at", "pk")
+        )
+
+
+@dataclass(frozen=True)
+class SeriesPlace:
+    """Where a story stands in its series, among the published parts: "Part 2 of 5"."""
+
+    series: Series
+    parts: list
+    number: int
+
+    @property
+    def total(self):
+        return len(self.parts)
+
+
+class SeriesPart(models.Model):
+    """One story's place in a series. A story belongs to at most one series."""
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="parts")
+    article = models.OneToOneField(
+        Article,
+        verbose_name=_("story"),
+        on_delete=models.CASCADE,
+        related_name="series_part",
+        error_messages={"unique": _("This story is already part of a series.")},
+    )
+    position = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Parts are numbered in this order, lowest first.")
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("part")
+        verbose_name_plural = _("parts")
+
+    def __str__(self):
+        return f"{self.series}: {self.article}"
 
 
 # --- republication ---

@@ -33,6 +33,11 @@ ROLES: dict[str, dict[str, list[str]]] = {
             "view_section",
             "view_correction",
             "view_articletransition",
+            # Related stories are picked on the story's page, by whoever may edit the story.
+            "add_relatedstory",
+            "change_relatedstory",
+            "delete_relatedstory",
+            "view_relatedstory",
         ],
         # Entries of live stories open to reporters (live/workflow.py decides which, and that
         # only their own drafts are theirs to change).
@@ -79,6 +84,18 @@ ROLES: dict[str, dict[str, list[str]]] = {
             "delete_articleredirect",
             "view_articleredirect",
             "view_articletransition",
+            "add_relatedstory",
+            "change_relatedstory",
+            "delete_relatedstory",
+            "view_relatedstory",
+            "add_series",
+            "change_series",
+            "delete_series",
+            "view_series",
+            "add_seriespart",
+            "change_seriespart",
+            "delete_seriespart",
+            "view_seriespart",
         ],
         "live": [
             "add_livecoverage",

@@ -1,4 +1,4 @@
-"""RSS 2.0, Atom and JSON Feed 1.1 for the whole site and for each section, author and tag.
+"""RSS 2.0, Atom and JSON Feed 1.1 for the whole site and each section, author, tag and series.
 
 Every feed lists Article.objects.published() only. Anyone may copy from a feed, so it hands out
 no more than a partner's copy does (republication.copy.partner_rights, built on
@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from taggit.models import Tag
 
-from articles.models import Article, Author, Publisher, Section
+from articles.models import Article, Author, Publisher, Section, Series
 from newsroom.lib.text import clean_text
 from newsroom.lib.urls import absolute_url
 from reader.furniture import site_furniture
@@ -326,6 +326,18 @@ class TagFeed(ArticleFeed):
         return published.filter(tags=tag)
 
 
+class SeriesFeed(ArticleFeed):
+    """As the series' page: only while one of its stories is published."""
+
+    listing_model = Series
+
+    def listings(self):
+        return Series.objects.public()
+
+    def filter_articles(self, published, series):
+        return published.filter(series_part__series=series)
+
+
 class AtomArticleFeed(ArticleFeed):
     feed_type = AtomWithContent
 
@@ -339,6 +351,10 @@ class AtomAuthorFeed(AuthorFeed):
 
 
 class AtomTagFeed(TagFeed):
+    feed_type = AtomWithContent
+
+
+class AtomSeriesFeed(SeriesFeed):
     feed_type = AtomWithContent
 
 

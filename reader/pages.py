@@ -2,7 +2,13 @@
 
 - ``ALL`` (the page cache's own tag, on every page): the publisher's settings and the sections;
 - ``article:<slug>``: an article's page, its partner copy and, for a live story, its poll;
-- ``listings``: every other public page (front, section, tag, author, search, feeds, sitemaps).
+- ``listings``: every other public page (front, section, tag, author, series, search, feeds,
+  sitemaps).
+
+An article page also shows the stories it links to (picked as related, or its series' other
+parts): their changes retire it too. The stories it finds automatically (its section's or tags'
+newest) are not tracked one by one; a withdrawn story alone retires every page that could list
+it, so it disappears at once.
 
 Pages that list articles are never kept past the next scheduled ``publish_at``.
 """
@@ -15,7 +21,18 @@ from django.utils import timezone
 from taggit.models import Tag
 
 import pagecache
-from articles.models import Article, Author, Byline, Correction, ImageCredit, Publisher, Section
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    Correction,
+    ImageCredit,
+    Publisher,
+    RelatedStory,
+    Section,
+    Series,
+    SeriesPart,
+)
 from live.models import LiveCoverage, LiveEntry
 
 LISTINGS = "listings"
@@ -76,7 +93,33 @@ def _article_changed(sender, instance, **kwargs):
     if before:
         # A withdrawal, or a story's new slug, must also retire what was shown before.
         changed.append(Article(slug=before[0], status=before[1]))
+    if article_page_tags(changed):
+        changed.extend(_articles_linking_to(instance, left_public=_left_public(instance, before)))
     invalidate_articles(changed)
+
+
+def _left_public(instance, before):
+    """Whether a story the public could see has just gone, or moved to another address."""
+    if not before or before[1] != Article.Status.PUBLISHED:
+        return False
+    return instance.status != Article.Status.PUBLISHED or instance.slug != before[0]
+
+
+def _articles_linking_to(article, left_public=False):
+    """The stories whose pages show a link to ``article``: those that picked it as related and
+    its series' other parts; once it has left the public (or its address), also those that may
+    have listed it automatically (its section's and tags' stories)."""
+    if article.pk is None:
+        return []
+    links = Q(related_links__related_id=article.pk) | Q(
+        series_part__series__parts__article_id=article.pk
+    )
+    if left_public:
+        if article.section_id:
+            links |= Q(section_id=article.section_id)
+        links |= Q(tags__in=article.tags.all())
+    published = Article.objects.filter(links, status=Article.Status.PUBLISHED)
+    return list(published.exclude(pk=article.pk).only("slug", "status").order_by().distinct())
 
 
 def _tags_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
@@ -102,6 +145,20 @@ def _articles_showing(photo):
         Q(lead_photo=photo) | Q(inline_photos=photo) | Q(live__entries__photo=photo)
     ).distinct()
     return article_page_tags(articles.only("slug", "status"))
+
+
+def _series_part_pages(part):
+    """A part added, moved or taken out: its own page, its series' other parts and page."""
+    articles = Article.objects.filter(
+        Q(pk=part.article_id) | Q(series_part__series_id=part.series_id)
+    )
+    return article_page_tags(articles.only("slug", "status"))
+
+
+def _series_pages(series):
+    """The series renamed or described anew: its page (a listing) and its parts' pages."""
+    articles = Article.objects.filter(series_part__series=series).only("slug", "status")
+    return [LISTINGS, *article_page_tags(articles)]
 
 
 def register():
@@ -143,5 +200,8 @@ def register():
     pagecache.invalidate_on_change(
         LiveCoverage, lambda coverage: article_page_tags([coverage.article])
     )
+    pagecache.invalidate_on_change(RelatedStory, _articles_of(field="pk", attribute="article_id"))
+    pagecache.invalidate_on_change(SeriesPart, _series_part_pages)
+    pagecache.invalidate_on_change(Series, _series_pages)
     pagecache.invalidate_on_change(Section)
     pagecache.invalidate_on_change(Publisher)

@@ -1,5 +1,5 @@
 """Sitemaps for search engines and Google News. Only published stories, and only the sections,
-authors and tags that have one, are listed; addresses are built from SITE_URL."""
+authors, tags and series that have one, are listed; addresses are built from SITE_URL."""
 
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -10,7 +10,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Author, Section
+from articles.models import Article, Author, Section, Series
 
 NEWS_WINDOW = timedelta(days=2)
 NEWS_LIMIT = 1000
@@ -85,10 +85,23 @@ class TagSitemap(SiteUrlSitemap):
         return reverse("reader:tag", args=[tag.slug])
 
 
+class SeriesSitemap(SiteUrlSitemap):
+    def items(self):
+        return (
+            Series.objects.filter(parts__article__in=Article.objects.published())
+            .annotate(latest=Max("parts__article__updated_at"))
+            .order_by("name")
+        )
+
+    def lastmod(self, series):
+        return series.latest
+
+
 SITEMAPS = {
     "articles": ArticleSitemap,
     "news": NewsSitemap,
     "sections": SectionSitemap,
     "authors": AuthorSitemap,
     "tags": TagSitemap,
+    "series": SeriesSitemap,
 }

@@ -142,6 +142,13 @@ def news_article(article, publisher):
     keywords = [tag.name for tag in article.tags.all()]
     if keywords:
         data["keywords"] = keywords
+    series = article.series
+    if series is not None:
+        data["isPartOf"] = {
+            "@type": "CreativeWorkSeries",
+            "name": series.name,
+            "url": absolute_url(series.get_absolute_url()),
+        }
     images = _image_objects(article.share_photo) if article.share_photo else []
     # Photos of the body only where partners may reuse them: machines pass images on.
     for photo in article.inline_photos_by_id.values():

@@ -25,6 +25,7 @@ from articles.models import (
     Correction,
     PreviewLink,
     Section,
+    Series,
     card_bylines,
 )
 from articles.search import (
@@ -106,8 +107,16 @@ class ArticleDetailView(MovedOrGoneMixin, PublishedArticlesMixin, DetailView):
         return super().get_queryset().select_related("live").prefetch_related("tags", "corrections")
 
     def get_context_data(self, **kwargs):
-        terms = self.object.republication_terms(site_furniture(self.request)["publisher"])
-        return super().get_context_data(terms=terms, **kwargs)
+        article = self.object
+        terms = article.republication_terms(site_furniture(self.request)["publisher"])
+        return super().get_context_data(
+            terms=terms,
+            series_place=article.series_place(),
+            related_stories=Article.objects.published()
+            .only("headline", "slug", "publish_at")
+            .related_to(article),
+            **kwargs,
+        )
 
 
 class FilteredListView(PublishedArticlesMixin, ListView):
@@ -169,6 +178,24 @@ class AuthorView(FilteredListView):
 
     def filter_articles(self, queryset, author):
         return queryset.filter(authors=author)
+
+
+class SeriesView(ListView):
+    """A series' published stories in its order; the page exists while one of them is public."""
+
+    template_name = "reader/series_detail.html"
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        self.series = get_object_or_404(Series.objects.public(), slug=self.kwargs["slug"])
+        return self.series.published_parts().as_cards()
+
+    def get_context_data(self, **kwargs):
+        feeds = [
+            reverse(name, args=[self.series.slug])
+            for name in ("reader:series-rss", "reader:series-atom")
+        ]
+        return super().get_context_data(listing=self.series, listing_feeds=feeds, **kwargs)
 
 
 class SearchView(PublishedArticlesMixin, ListView):

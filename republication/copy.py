@@ -204,6 +204,12 @@ def corrections_url(article: Article) -> str:
     return absolute_url(reverse("reader:article-corrections", args=[article.pk]))
 
 
+def series_url(article: Article) -> str:
+    """The address of the story's series page, or "" outside a series."""
+    series = article.series
+    return absolute_url(series.get_absolute_url()) if series is not None else ""
+
+
 def republication_context(
     article: Article,
     publisher: Publisher,
@@ -228,6 +234,8 @@ def republication_context(
         "published_iso": timezone.localtime(published).isoformat(timespec="seconds"),
         "published": published,
         "corrections_url": corrections_url(article),
+        "series": article.series,
+        "series_url": series_url(article),
         "logo_url": absolute_url(publisher.logo.url) if publisher.logo else "",
         "body": partner_body.html,
         "photos": [

@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from articles.models import Article, Byline, ImageCredit, Publisher
 from newsroom.lib.text import html_to_text
 from newsroom.lib.urls import absolute_url
-from republication.copy import corrections_url, partner_rights
+from republication.copy import corrections_url, partner_rights, series_url
 
 NINJS_STANDARD = {
     "name": "ninjs",
@@ -174,6 +174,11 @@ def article_as_ninjs(
                 "uri": absolute_url(reverse("reader:tag", args=[tag.slug])),
             }
             for tag in tags
+        )
+    series = article.series
+    if series is not None:
+        document.setdefault("subjects", []).append(
+            {"name": series.name, "rel": "series", "uri": series_url(article)}
         )
     if photos:
         document["associations"] = [

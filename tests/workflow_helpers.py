@@ -72,4 +72,18 @@ def change_form_data(article, loaded_version=None, **changes):
             f"bylines-{index}-role": byline.role,
             f"bylines-{index}-position": byline.position,
         }
+    links = list(article.related_links.all())
+    data |= {
+        "related_links-TOTAL_FORMS": len(links),
+        "related_links-INITIAL_FORMS": len(links),
+        "related_links-MIN_NUM_FORMS": 0,
+        "related_links-MAX_NUM_FORMS": 1000,
+    }
+    for index, link in enumerate(links):
+        data |= {
+            f"related_links-{index}-id": link.pk,
+            f"related_links-{index}-article": article.pk,
+            f"related_links-{index}-related": link.related_id,
+            f"related_links-{index}-position": link.position,
+        }
     return data | changes

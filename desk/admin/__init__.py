@@ -1,3 +1,12 @@
 """The admin staff work in, one module per area; importing them registers their ModelAdmins."""
 
-from desk.admin import articles, history, live, masthead, photos, republication, tags  # noqa: F401
+from desk.admin import (  # noqa: F401
+    articles,
+    history,
+    live,
+    masthead,
+    photos,
+    republication,
+    series,
+    tags,
+)

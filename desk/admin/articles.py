@@ -23,7 +23,15 @@ from reversion.models import Version
 from taggit.managers import TaggableManager
 
 from articles import locks, revisions, workflow
-from articles.models import Article, Author, Byline, Correction, PreviewLink
+from articles.models import (
+    RELATED_STORIES,
+    Article,
+    Author,
+    Byline,
+    Correction,
+    PreviewLink,
+    RelatedStory,
+)
 from desk import body_media
 from desk.admin.photos import photo_preview
 from desk.admin.republication import carriers_message, republication_panel
@@ -42,6 +50,34 @@ class BylineInline(admin.StackedInline):
     def get_queryset(self, request):
         # Each row's title names its author.
         return super().get_queryset(request).select_related("author")
+
+
+class RelatedStoryInline(admin.StackedInline):
+    """The stories picked by hand to show under this one, by whoever may edit it."""
+
+    model = RelatedStory
+    fk_name = "article"
+    extra = 1
+    max_num = RELATED_STORIES
+    autocomplete_fields = ["related"]
+    fields = ["related", "position"]
+    verbose_name_plural = _("Related stories (leave empty to show the newest on its subjects)")
+
+    def get_queryset(self, request):
+        # Each row's title names its story.
+        return super().get_queryset(request).select_related("related")
+
+    def may_edit_story(self, request, article):
+        return article is None or workflow.can_edit(request.user, article)
+
+    def has_add_permission(self, request, obj):
+        return super().has_add_permission(request, obj) and self.may_edit_story(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self.may_edit_story(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self.may_edit_story(request, obj)
 
 
 def lock_notice(sessions):
@@ -130,7 +166,7 @@ class ArticleAdmin(WritingScreenMixin, VersionCheckedAdmin, VersionAdmin):
         "updated_at",
         "republication_panel",
     ]
-    inlines = [BylineInline]
+    inlines = [BylineInline, RelatedStoryInline]
     formfield_overrides = {TaggableManager: {"form_class": BoundedTagField}}
     list_select_related = ["section", "lead_photo"]
     actions = ["submit_selected", "publish_selected"]

@@ -201,6 +201,8 @@ def test_a_new_story_by_a_reporter_carries_their_byline(client, reporter, publis
             "bylines-INITIAL_FORMS": 0,
             "bylines-MIN_NUM_FORMS": 0,
             "bylines-MAX_NUM_FORMS": 1000,
+            "related_links-TOTAL_FORMS": 0,
+            "related_links-INITIAL_FORMS": 0,
             "_continue": "1",
         },
     )

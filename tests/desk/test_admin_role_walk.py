@@ -34,8 +34,11 @@ from articles.models import (
     ImageCredit,
     PreviewLink,
     Publisher,
+    RelatedStory,
     RepublicationView,
     Section,
+    Series,
+    SeriesPart,
 )
 from live.models import LiveCoverage, LiveEntry
 from republication.models import Partner, WebhookDelivery
@@ -66,6 +69,7 @@ ROLE_TABLE = {
     "articles.author": {"reporter": {VIEW}, "editor": {VIEW, ADD, CHANGE}},
     "articles.embargoshare": {"reporter": NONE, "editor": {VIEW, ADD, CHANGE}},
     "articles.articleredirect": {"reporter": NONE, "editor": {VIEW, ADD, CHANGE, DELETE}},
+    "articles.series": {"reporter": NONE, "editor": {VIEW, ADD, CHANGE, DELETE}},
     "republication.partner": {"reporter": NONE, "editor": {VIEW, ADD, CHANGE}},
     # Editors open, end and delete live coverage (as they delete stories: a live story's deletion
     # takes its coverage); reporters add entries where a story lets them, and change only their
@@ -91,6 +95,7 @@ ACTIONS = {
     "articles.articleredirect": {"editor": {"delete_selected"}},
     "live.livecoverage": {"editor": {"delete_selected"}},
     "live.liveentry": {"editor": {"delete_selected"}},
+    "articles.series": {"editor": {"delete_selected"}},
     "republication.partner": {
         "editor": {"approve", "issue_key", "revoke_keys", "rotate_webhook_secret", "suspend"}
     },
@@ -158,6 +163,9 @@ def samples(publisher, reporter):
         gone.save()
     gone.delete()
     correction = Correction.objects.create(article=story, text="The bridge is 40 m long.")
+    RelatedStory.objects.create(article=story, related=make_article(headline="Cranes idle"))
+    series = Series.objects.create(name="Harbour in crisis", slug="harbour-in-crisis")
+    SeriesPart.objects.create(series=series, article=story, position=1)
     link = PreviewLink.objects.create(
         article=story, expires_at=timezone.now() + timezone.timedelta(days=1)
     )
@@ -197,6 +205,7 @@ def samples(publisher, reporter):
             embargo_until=timezone.now() + timezone.timedelta(days=1),
         ),
         ArticleRedirect: ArticleRedirect.objects.create(old_slug="harbour-talks", article=story),
+        Series: series,
         Partner: partner,
         WebhookDelivery: WebhookDelivery.objects.create(
             partner=partner, article=story, event=WebhookDelivery.Event.PUBLISHED
@@ -311,6 +320,7 @@ def snapshot():
     models = [Article, ImageCredit, Tag, TaggedItem, Correction, PreviewLink, Section, Author]
     models += [Publisher, Byline, ArticleTransition, RepublicationView, Group, User]
     models += [LiveCoverage, LiveEntry]
+    models += [RelatedStory, Series, SeriesPart]
     rows = {label(m): list(m._default_manager.order_by("pk").values()) for m in models}
     for row in rows["auth.user"]:
         row.pop("last_login")
@@ -464,3 +474,61 @@ def test_reporters_only_change_their_own_drafts_and_the_photos_only_those_use(cl
         assert 'name="loaded_version"' in page.content.decode()
     assert workflow.can_edit(reporter, draft)
     assert workflow.can_change_photo(reporter, draft.lead_photo)
+
+
+def related_rows(data):
+    return {key: value for key, value in data.items() if key.startswith("related_links-")}
+
+
+def test_reporters_pick_related_stories_only_for_stories_they_may_edit(client, reporter):
+    """On their own draft a reporter picks related stories; on another's story they cannot."""
+    own = make_article(authors=[reporter.author], status="draft", publish_at=None)
+    theirs = make_article(headline="Someone else's story")
+    picked = make_article(headline="Background: the harbour's debts")
+    client.force_login(reporter)
+    autocomplete = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "articles", "model_name": "relatedstory", "field_name": "related"},
+    )
+    assert autocomplete.status_code == 200
+    assert "Background: the harbour" in autocomplete.content.decode()
+
+    url = reverse("admin:articles_article_change", args=[own.pk])
+    form = read_form(client.get(url).content.decode(), "article_form")
+    assert form["related_links-TOTAL_FORMS"] == "1"
+    form |= {"related_links-0-related": str(picked.pk), "related_links-0-position": "1"}
+    assert client.post(url, form).status_code == 302
+    assert list(RelatedStory.objects.filter(article=own).values_list("related", flat=True)) == [
+        picked.pk
+    ]
+
+    page = client.get(reverse("admin:articles_article_change", args=[theirs.pk])).content
+    assert b'name="related_links-0-related"' not in page
+    forced = {
+        "related_links-TOTAL_FORMS": "1",
+        "related_links-INITIAL_FORMS": "0",
+        "related_links-0-related": str(picked.pk),
+    }
+    url = reverse("admin:articles_article_change", args=[theirs.pk])
+    assert client.post(url, forced).status_code == 403
+    assert not RelatedStory.objects.filter(article=theirs).exists()
+
+
+def test_editors_arrange_a_series_and_reporters_cannot(client, editor, reporter):
+    """An editor makes a series and orders its parts; the series screens refuse a reporter."""
+    first, second = make_article(headline="Part one"), make_article(headline="Part two")
+    client.force_login(editor)
+    add = reverse("admin:articles_series_add")
+    form = read_form(client.get(add).content.decode(), "series_form")
+    form |= {"name": "The harbour files", "slug": "the-harbour-files"}
+    form |= {"parts-TOTAL_FORMS": "2"}
+    form |= {"parts-0-article": str(second.pk), "parts-0-position": "2"}
+    form |= {"parts-1-article": str(first.pk), "parts-1-position": "1"}
+    assert client.post(add, form).status_code == 302
+    series = Series.objects.get(slug="the-harbour-files")
+    assert list(series.published_parts()) == [first, second]
+
+    client.force_login(reporter)
+    change = reverse("admin:articles_series_change", args=[series.pk])
+    assert client.get(change).status_code == 403
+    assert client.get(add).status_code == 403

@@ -102,17 +102,18 @@ def test_side_column_lists_the_story_facts_in_a_reporters_order(new_page, draft)
             ".writer__side .inline-group, .writer__side .field-section, .writer__side .field-tags,"
             + " .writer__side .field-lead_photo, .writer__side .field-dateline,"
             + " .writer__side .field-status, .writer__side .field-seo_headline"
-        )].map((element) => element.classList.contains("inline-group") ? "bylines"
+        )].map((element) => element.classList.contains("inline-group") ? element.id
             : [...element.classList].find((name) => name.startsWith("field-")))"""
     )
     assert order == [
-        "bylines",
+        "bylines-group",
         "field-section",
         "field-tags",
         "field-lead_photo",
         "field-dateline",
         "field-status",
         "field-seo_headline",
+        "related_links-group",
     ]
     # The workflow sits at the top of the side column, beside the writing column.
     workflow = page.locator(".writer__tools .workflow").bounding_box()

@@ -30,6 +30,9 @@ from articles.models import (
     ImageCredit,
     Licence,
     PreviewLink,
+    RelatedStory,
+    Series,
+    SeriesPart,
 )
 from live.models import LiveCoverage, LiveEntry
 from tests.factories import jpeg_bytes, make_article, make_author, make_photo, make_section
@@ -190,6 +193,32 @@ def make_live_secrets(section, author):
     return secrets
 
 
+def make_series_and_related_secrets(section, author):
+    """The secret stories as parts of a public series and as related stories picked for a
+    public one, and a series whose every part is secret (its name too)."""
+    secret = [
+        Article.objects.get(slug=f"xyzzy{state}slug")
+        for state in ["draft", "review", "scheduled", "withdrawn"]
+    ]
+    public_part = make_article(section=section, authors=[author], headline="Harbour files: one")
+    files = Series.objects.create(name="The harbour files", slug="the-harbour-files")
+    for position, article in enumerate([secret[0], public_part, *secret[1:]]):
+        SeriesPart.objects.create(series=files, article=article, position=position)
+    picking = make_article(section=section, authors=[author], headline="Harbour files: context")
+    for position, article in enumerate(secret):
+        RelatedStory.objects.create(article=picking, related=article, position=position)
+    hidden = Series.objects.create(name="xyzzyhiddenseries", slug="xyzzyhiddenseries")
+    SeriesPart.objects.create(series=hidden, article=Article.objects.get(slug="xyzzymovedslug"))
+    return Secrets(
+        words={"xyzzyhiddenseries"},
+        urls={
+            reverse("reader:series", args=[hidden.slug]),
+            reverse("reader:series-rss", args=[hidden.slug]),
+            reverse("reader:series-atom", args=[hidden.slug]),
+        },
+    )
+
+
 # Other features add their own secret things here: a callable (section, author) that makes
 # them and returns Secrets, with any URL that must reveal nothing in Secrets.urls.
 EXTRA_SECRET_MAKERS = [
@@ -198,6 +227,7 @@ EXTRA_SECRET_MAKERS = [
     make_moved_secret,
     make_partner_only_material,
     make_live_secrets,
+    make_series_and_related_secrets,
 ]
 
 
@@ -357,6 +387,8 @@ def test_no_unpublished_story_leaks_anywhere_on_the_public_site(client, site_wit
     assert visited["/"] == 200
     assert visited["/section/world/"] == 200 and visited["/section/world/?page=2"] == 200
     assert visited["/author/saga-lund/"] == 200 and visited["/tag/shared/"] == 200
+    assert visited["/series/the-harbour-files/"] == 200
+    assert visited["/series/the-harbour-files/rss/"] == 200
     assert all(visited[article.get_absolute_url()] == 200 for article in public)
     # A live story's poll, found on its page, and the entries it answers with.
     assert [url for url, status in visited.items() if url.endswith("/live/") and status == 200]

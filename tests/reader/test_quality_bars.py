@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from taggit.models import Tag
 
-from articles.models import Article, Author, Section
+from articles.models import Article, Author, Section, Series
 from live.models import LiveCoverage
 from reader.sitemaps import SITEMAPS
 
@@ -22,12 +22,13 @@ AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 @pytest.fixture
 def demo_pages(demo):
-    """The front, article, live story, section, author, tag and search pages of the demo site
-    (and a 404)."""
+    """The front, article, live story, section, author, tag, search and series pages of the demo
+    site, a story in a series (and a 404)."""
     article = Article.objects.published().filter(lead_photo__isnull=False).first()
     section = Section.objects.filter(articles__in=Article.objects.published()).first()
     author = Author.objects.filter(articles__in=Article.objects.published()).first()
     tag = Tag.objects.filter(article__in=Article.objects.published()).first()
+    series = Series.objects.public().first()
     return {
         "front": "/",
         "article": article.get_absolute_url(),
@@ -39,6 +40,8 @@ def demo_pages(demo):
         "tag": reverse("reader:tag", args=[tag.slug]),
         "search": reverse("reader:search") + "?q=port",
         "search-empty": reverse("reader:search"),
+        "series": series.get_absolute_url(),
+        "series-part": series.published_parts().last().get_absolute_url(),
         "not-found": "/no-such-page/",
     }
 
@@ -74,7 +77,7 @@ def test_nu_html_checker_finds_no_errors(client, tmp_path, demo_pages):
         if m.get("type") == "error" or m.get("subType") == "fatal"
     ]
     assert not errors, "\n".join(errors)
-    assert len(files) == 11
+    assert len(files) == 13
 
 
 # What HTML's <time datetime>, sitemaps, Atom, JSON Feed and schema.org all accept: a date, or a

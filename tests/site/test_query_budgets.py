@@ -16,13 +16,17 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from articles.models import Article, Author, Byline
+from articles.models import Article, Author, Byline, RelatedStory, Series, SeriesPart
 from live.models import LiveCoverage, LiveEntry
 from tests.factories import make_article, make_author, make_photo, make_section
 
 pytestmark = pytest.mark.django_db
 
 ARTICLE_BUDGET = 6
+# The reader's article page also reads its related stories (one query, picked or automatic),
+# and the published parts of its series, if it is in one (one more).
+ARTICLE_PAGE_BUDGET = ARTICLE_BUDGET + 1
+SERIES_ARTICLE_BUDGET = ARTICLE_PAGE_BUDGET + 1
 LISTING_BUDGET = 8
 # A feed also reads the inline photos of its stories (one query, whatever their number).
 FEED_BUDGET = 7
@@ -49,7 +53,14 @@ def article(world):
 
 PAGES = [
     Page("reader:front-page", LISTING_BUDGET),
-    Page("reader:article-detail", ARTICLE_BUDGET, article),
+    Page("reader:article-detail", ARTICLE_PAGE_BUDGET, article),
+    Page("reader:article-detail", ARTICLE_PAGE_BUDGET, lambda world: {"slug": world["picking"]}),
+    Page("reader:article-detail", SERIES_ARTICLE_BUDGET, lambda world: {"slug": world["part"]}),
+    Page("republication:article-republish", ARTICLE_BUDGET, lambda world: {"slug": world["part"]}),
+    Page("republication:article-ninjs", ARTICLE_BUDGET, lambda world: {"slug": world["part"]}),
+    Page("reader:series", LISTING_BUDGET, lambda world: {"slug": world["series"]}),
+    Page("reader:series-rss", FEED_BUDGET, lambda world: {"slug": world["series"]}),
+    Page("reader:series-atom", FEED_BUDGET, lambda world: {"slug": world["series"]}),
     Page("republication:article-republish", ARTICLE_BUDGET, article),
     Page("reader:section", LISTING_BUDGET, lambda world: {"slug": world["section"]}),
     Page("reader:section", LISTING_BUDGET, lambda world: {"slug": world["section"]}, "?page=2"),
@@ -71,7 +82,7 @@ PAGES = [
     Page("reader:sitemap-index", FEED_BUDGET),
     *(
         Page("reader:sitemap-section", FEED_BUDGET, lambda world, name=name: {"section": name})
-        for name in ["articles", "news", "sections", "authors", "tags"]
+        for name in ["articles", "news", "sections", "authors", "tags", "series"]
     ),
     Page("reader:robots-txt", FEED_BUDGET),
 ]
@@ -81,6 +92,8 @@ def build_world(name, articles, people):
     """`articles` published stories, each with `people` authors and `people` tags and a photo.
 
     The stories share a section, and their first author and tag, whose pages list them all.
+    Half of them form a series (the first story is not in it); the second story has the
+    other half picked as its related stories.
     """
     section = make_section(name=f"Section {name}", slug=f"section-{name}")
     photo = make_photo()
@@ -112,8 +125,21 @@ def build_world(name, articles, people):
     TaggedItem.objects.bulk_create(
         TaggedItem(content_object=story, tag=tag) for story in stories for tag in tags
     )
+    series = Series.objects.create(name=f"Series {name}", slug=f"series-{name}")
+    half = articles // 2
+    SeriesPart.objects.bulk_create(
+        SeriesPart(series=series, article=story, position=position)
+        for position, story in enumerate(stories[half:])
+    )
+    RelatedStory.objects.bulk_create(
+        RelatedStory(article=stories[1], related=story, position=position)
+        for position, story in enumerate(stories[2:half])
+    )
     return {
         "article": stories[0].slug,
+        "picking": stories[1].slug,
+        "part": stories[-1].slug,
+        "series": series.slug,
         "section": section.slug,
         "tag": tags[0].slug,
         "author": authors[0].slug,

@@ -22,7 +22,10 @@ from articles.models import (
     Correction,
     ImageCredit,
     Publisher,
+    RelatedStory,
     Section,
+    Series,
+    SeriesPart,
 )
 from newsroom.lib.text import clean_text
 from photos.metadata import IIM_FIELDS, embed_iim
@@ -164,6 +167,7 @@ class Command(BaseCommand):
             if article.publish_at:
                 Article.objects.filter(pk=article.pk).update(updated_at=article.publish_at)
         self.workflow_examples(now)
+        self.series_and_related()
         # Apps built on the core (live coverage, ...) add their own examples.
         for app_config in apps.get_app_configs():
             if hasattr(app_config, "load_demo"):
@@ -202,6 +206,24 @@ class Command(BaseCommand):
                 "It is 40 million, not 400 million.",
                 created_at=now - timedelta(hours=1),
             )
+
+    def series_and_related(self):
+        """The demo series and the related stories picked by hand."""
+        for data in demo_content.SERIES:
+            fields = {"name": data["name"], "description": data["description"]}
+            series, _ = Series.objects.get_or_create(slug=data["slug"], defaults=fields)
+            for position, slug in enumerate(data["parts"], start=1):
+                article = Article.objects.filter(slug=slug, series_part=None).first()
+                if article:
+                    SeriesPart.objects.create(series=series, article=article, position=position)
+        for slug, related in demo_content.RELATED.items():
+            article = Article.objects.filter(slug=slug).first()
+            if article is None or article.related_links.exists():
+                continue
+            for position, related_slug in enumerate(related, start=1):
+                other = Article.objects.filter(slug=related_slug).first()
+                if other:
+                    RelatedStory.objects.create(article=article, related=other, position=position)
 
     def accounts(self):
         if not settings.DEBUG:
