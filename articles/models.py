@@ -555,6 +555,14 @@ class ArticleQuerySet(models.QuerySet):
         """Only what story cards show: their columns, their section and photo, bylines' names."""
         return self.card_columns().prefetch_related(card_bylines())
 
+    def as_search_results(self):
+        """Only what a search result shows (no photo, no summary: the search adds a snippet)."""
+        return (
+            self.select_related("section")
+            .only("headline", "slug", "publish_at", "section__name", "section__slug")
+            .prefetch_related(card_bylines())
+        )
+
 
 def card_bylines():
     """The bylines a story card names, for prefetch_related() or prefetch_related_objects()."""

@@ -1,9 +1,10 @@
 """Reader search: PostgreSQL full-text search, with a plain fallback on other databases.
 
 The fallback matches the start of words (so "port" finds "ports" but not "report").
-Both paths start from the queryset they are given (always Article.objects.published()) and return
-the newest MAX_RANKED matching stories, best first; `snippet()` then gives each result a passage
-of escaped HTML in which the matched words are wrapped in <mark>.
+Both paths start from the queryset they are given (always Article.objects.published(), with any
+columns: the snippet's text is selected by the search) and return the newest MAX_RANKED matching
+stories, best first; `snippet()` then gives each result a passage of escaped HTML in which the
+matched words are wrapped in <mark>.
 """
 
 import html
@@ -18,6 +19,9 @@ from django.utils.safestring import mark_safe
 
 MAX_QUERY_LENGTH = 200
 SNIPPET_WORDS = 35
+# Snippets are made from the dek and this many characters of the body's HTML (on PostgreSQL): a
+# story's opening, where news says what it is about, at a cost that no story's length changes.
+SNIPPET_SOURCE_CHARS = 1000
 # Ranking reads only this many of the newest matching stories, so no query, however common its
 # words, costs more than ranking these: a word found in every story is answered from the newest.
 MAX_RANKED = 200
@@ -87,15 +91,37 @@ def _postgres_search(published, query):
             search_vector=search_query
         )
     )
-    plain_body = Func(
-        F("body"), Value("<[^>]+>"), Value(" "), Value("g"), function="regexp_replace"
+    # The snippet is made from the dek and the opening of the body only (a bounded amount of
+    # text, whatever the story's length): the opening cut after its last whole word (the space
+    # added marks the end of a body shorter than that), then its tags dropped, a tag cut in two
+    # included. As one expression (alias, not annotate) PostgreSQL computes it only for the
+    # page's rows, after ranking and LIMIT.
+    text = TextField()
+    opening = Func(
+        Func(F("body"), Value(" "), function="concat", output_field=text),
+        Value(SNIPPET_SOURCE_CHARS + 1),
+        function="left",
+        output_field=text,
+    )
+    whole_words = Func(
+        opening, Value(r"\s\S*$"), Value(""), function="regexp_replace", output_field=text
+    )
+    untagged = Func(
+        whole_words,
+        Value("<[^>]*(>|$)"),
+        Value(" "),
+        Value("g"),
+        function="regexp_replace",
+        output_field=text,
     )
     return (
         published.filter(pk__in=candidates)
         .annotate(
-            search_rank=SearchRank(vector(f'"articles_article"."{SEARCH_COLUMN}"'), search_query),
+            search_rank=SearchRank(vector(f'"articles_article"."{SEARCH_COLUMN}"'), search_query)
+        )
+        .alias(
             snippet_source=Func(
-                F("dek"), Value(" "), plain_body, function="concat", output_field=TextField()
+                F("dek"), Value(" "), untagged, function="concat", output_field=text
             ),
         )
         .annotate(
@@ -130,7 +156,10 @@ def _plain_search(published, query):
                 When(dek__iregex=patterns[0], then=Value(2)),
                 default=Value(1),
                 output_field=IntegerField(),
-            )
+            ),
+            # What snippet() makes the passage from, whatever columns `published` loads.
+            snippet_dek=F("dek"),
+            snippet_body=F("body"),
         )
         .order_by("-search_rank", "-publish_at")
     )
@@ -141,7 +170,7 @@ def snippet(article, query):
     raw = getattr(article, "raw_snippet", None)
     if raw is not None:
         return _marked(html.unescape(raw))
-    text = html.unescape(" ".join([article.dek, strip_tags(article.body)]))
+    text = html.unescape(" ".join([article.snippet_dek, strip_tags(article.snippet_body)]))
     text = " ".join(text.split())
     terms = _terms(query)
     pattern = re.compile("|".join(rf"\b{re.escape(term)}" for term in terms), re.IGNORECASE)

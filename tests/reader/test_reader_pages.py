@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from articles import search
 from articles.models import Article
-from articles.search import search_articles
+from articles.search import SNIPPET_SOURCE_CHARS, search_articles
 from newsroom.urls import urlpatterns as site_urlpatterns
 from tests.factories import jpeg_bytes, make_article, make_author, make_photo, make_section
 
@@ -166,6 +166,31 @@ def test_postgres_search_uses_the_language_configuration(client, publisher):
     make_article(headline="Fishermen are fishing again", body="<p>Boats sail.</p>")
     response = client.get(reverse("reader:search"), {"q": "fished"})
     assert [a.headline for a in response.context["articles"]] == ["Fishermen are fishing again"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the bounded snippet is PostgreSQL's")
+def test_postgres_snippets_come_from_the_opening_cut_cleanly(client, publisher):
+    """A long story's snippet is made from its opening only, cut after a whole word, with no
+    piece of a tag cut in two; a word found only further on still finds the story."""
+    filler = "tide " * ((SNIPPET_SOURCE_CHARS - 20) // 5)
+    link = '<a href="https://example.org/' + "x" * 200 + '">the port authority</a>'
+    make_article(
+        headline="Long read",
+        body=f"<p>{filler}harbour {link} says</p><p>{'more ' * 400}lighthouse</p>",
+    )
+    make_article(headline="Short", body="<p>Boats sail past the breakwater</p>")
+
+    def snippets(query):
+        response = client.get(reverse("reader:search"), {"q": query})
+        return [str(snippet) for _article, snippet in response.context["results"]]
+
+    [long_read] = snippets("harbour")
+    assert "<mark>harbour</mark>" in long_read
+    assert "href" not in long_read and "example.org" not in long_read and "&lt;" not in long_read
+    [beyond] = snippets("lighthouse")  # found by the search, outside the snippet's text
+    assert "tide" in beyond and "lighthouse" not in beyond
+    [short] = snippets("breakwater")  # a body shorter than the bound keeps its last word
+    assert short.rstrip().endswith("<mark>breakwater</mark>")
 
 
 @pytest.mark.parametrize(
