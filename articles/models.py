@@ -712,6 +712,18 @@ class Article(EditedInTheDesk):
             return {}
         return {photo.pk: photo for photo in self.inline_photos.all()}
 
+    @classmethod
+    def read_inline_photos(cls, articles):
+        """Sets inline_photos_by_id of many stories with one query (none if no body shows a
+        photo), without the queryset per story that prefetching `inline_photos` builds."""
+        ids = {article.pk: article.inline_photo_ids for article in articles}
+        wanted = {pk for photo_ids in ids.values() for pk in photo_ids}
+        photos = ImageCredit.objects.in_bulk(wanted) if wanted else {}
+        for article in articles:
+            article.__dict__["inline_photos_by_id"] = {
+                pk: photos[pk] for pk in ids[article.pk] if pk in photos
+            }
+
     @property
     def has_correction(self):
         """Whether a correction (not only a clarification or update) has been appended."""
