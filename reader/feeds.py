@@ -18,7 +18,6 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.syndication.views import Feed
 from django.core.files.storage import default_storage
-from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -30,7 +29,7 @@ from taggit.models import Tag, TaggedItem
 
 from articles.models import Article, Author, Byline, Publisher, Section
 from newsroom.lib.text import clean_text
-from newsroom.lib.urls import absolute_url
+from newsroom.lib.urls import absolute_url, reverse_slug
 from reader.furniture import site_furniture
 from reader.structured_data import iso_datetime
 from republication.copy import partner_rights
@@ -50,19 +49,17 @@ def feed_articles(publisher, queryset=None):
     """The newest published stories, each with what partners may have of it (``.rights``) and
     what its feed entry shows (``.entry``), worked out once per story."""
     queryset = Article.objects.published() if queryset is None else queryset
-    # Bylines as a list (to_attr): prefetched into managers, Django would build a queryset for
-    # each story; so would taggit for tags and Django for the body's photos, read below instead.
-    bylines = Prefetch(
-        "bylines", queryset=Byline.objects.select_related("author"), to_attr="byline_list"
-    )
-    articles = list(
-        queryset.select_related("section", "lead_photo").prefetch_related(bylines)[:FEED_LENGTH]
-    )
+    articles = list(queryset.select_related("section", "lead_photo")[:FEED_LENGTH])
+    # The bylines' authors, the tags and the body's photos are read below, one query each: each
+    # story's managers, prefetched, would cost a queryset built per story.
     Article.read_inline_photos(articles)
+    authors = byline_authors(articles)
     names = tag_names(articles)
     for article in articles:
         article.rights = partner_rights(article, publisher)
-        article.entry = FeedEntry.of(article, names.get(article.pk, []))
+        article.entry = FeedEntry.of(
+            article, authors.get(article.pk, []), names.get(article.pk, [])
+        )
     return articles
 
 
@@ -83,6 +80,19 @@ def tag_names(articles):
     return names
 
 
+def byline_authors(articles):
+    """{article pk: [(name, slug) of each author, in byline order]} in one query."""
+    rows = (
+        Byline.objects.filter(article__in=articles)
+        .order_by("position", "pk")
+        .values_list("article_id", "author__name", "author__slug")
+    )
+    authors = {}
+    for article_pk, name, slug in rows:
+        authors.setdefault(article_pk, []).append((name, slug))
+    return authors
+
+
 @dataclass(frozen=True)
 class FeedEntry:
     """What every feed format shows of one story, worked out once (the syndication framework
@@ -90,7 +100,7 @@ class FeedEntry:
 
     link: str
     categories: list
-    authors: list
+    authors: list  # (name, slug) of each
     photo: object  # the lead photo partners may reuse (feed_photo), or None
     photo_url: str
     content: str
@@ -98,13 +108,13 @@ class FeedEntry:
     licence_url: str
 
     @classmethod
-    def of(cls, article, tag_names):
+    def of(cls, article, authors, tag_names):
         photo = feed_photo(article)
         licence_url = article.rights.licence_url
         return cls(
             link=absolute_url(article.get_absolute_url()),
             categories=([article.section.name] if article.section else []) + tag_names,
-            authors=[byline.author.name for byline in article.byline_list],
+            authors=authors,
             photo=photo,
             photo_url=absolute_url(photo.public_url) if photo else "",
             content=feed_content(article),
@@ -339,7 +349,7 @@ class ArticleFeed(Feed):
             "content": entry.content,
             "licence": entry.licence,
             "licence_url": entry.licence_url,
-            "authors": entry.authors,
+            "authors": [name for name, _slug in entry.authors],
             "photo": {
                 "url": entry.photo_url,
                 "type": "image/jpeg",
@@ -409,8 +419,8 @@ def json_feed(request):
             "date_published": iso_datetime(article.publish_at),
             "date_modified": iso_datetime(article.last_updated or article.publish_at),
             "authors": [
-                {"name": b.author.name, "url": absolute_url(b.author.get_absolute_url())}
-                for b in article.byline_list
+                {"name": name, "url": absolute_url(reverse_slug("reader:author", slug))}
+                for name, slug in entry.authors
             ],
             "tags": entry.categories,
             # JSON Feed's extensions start with an underscore.
