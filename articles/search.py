@@ -54,8 +54,12 @@ def _marked(text):
 
 
 def _newest(matching):
-    """The pks of the newest MAX_RANKED matching stories: all that ranking will read."""
-    return matching.order_by("-publish_at").values("pk")[:MAX_RANKED]
+    """The pks of the newest MAX_RANKED matching stories: all that ranking will read.
+
+    Read once, as a list: as a subquery, the matching would be done again for the count and for
+    the page (a phrase is checked story by story).
+    """
+    return list(matching.order_by("-publish_at").values_list("pk", flat=True)[:MAX_RANKED])
 
 
 def search_articles(published, query):
@@ -81,7 +85,7 @@ def _postgres_search(published, query):
     # matching and ranking read it instead of re-parsing every matching story; the GIN index on
     # it finds the matches (or, for a word most stories have, the newest stories are read in
     # order until enough match). Constant column names, never user input: qualified for the
-    # outer query, bare in the candidates' subquery, where the ORM renames the table.
+    # ranking query, bare for the candidates' (one table, whatever name the ORM gives it).
     def vector(column):
         return RawSQL(column, [], output_field=SearchVectorField())  # noqa: S611
 
