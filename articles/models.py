@@ -556,18 +556,21 @@ class ArticleQuerySet(models.QuerySet):
         return self.card_columns().prefetch_related(card_bylines())
 
     def as_search_results(self):
-        """Only what a search result shows (no photo, no summary: the search adds a snippet)."""
+        """Only what a search result shows (no photo, no summary: the search adds a snippet);
+        the bylines as the list ``byline_list``."""
         return (
             self.select_related("section")
             .only("headline", "slug", "publish_at", "section__name", "section__slug")
-            .prefetch_related(card_bylines())
+            .prefetch_related(card_bylines(to_attr="byline_list"))
         )
 
 
-def card_bylines():
-    """The bylines a story card names, for prefetch_related() or prefetch_related_objects()."""
+def card_bylines(to_attr=None):
+    """The bylines a story card names, for prefetch_related() or prefetch_related_objects();
+    with `to_attr`, as a list in that attribute (no related manager, and no queryset built, for
+    each story)."""
     bylines = Byline.objects.select_related("author").only("article_id", "position", "author__name")
-    return models.Prefetch("bylines", queryset=bylines)
+    return models.Prefetch("bylines", queryset=bylines, to_attr=to_attr)
 
 
 class Article(EditedInTheDesk):
