@@ -106,10 +106,10 @@ def _postgres_search(published, query):
         )
     )
     # The snippet is made from the dek and the opening of the body only (a bounded amount of
-    # text, whatever the story's length): the opening cut after its last whole word (the space
-    # added marks the end of a body shorter than that), then its tags dropped, a tag cut in two
-    # included. As one expression (alias, not annotate) PostgreSQL computes it only for the
-    # page's rows, after ranking and LIMIT.
+    # text, whatever the story's length): the opening cut before its last space, so after a
+    # whole word (the space added marks the end of a body shorter than that), then its tags
+    # dropped, a tag cut in two included. As one expression (alias, not annotate) PostgreSQL
+    # computes it only for the page's rows, after ranking and LIMIT.
     text = TextField()
     opening = Func(
         Func(F("body"), Value(" "), function="concat", output_field=text),
@@ -117,8 +117,19 @@ def _postgres_search(published, query):
         function="left",
         output_field=text,
     )
+    # Up to its last space (found from the end; cheaper than a regular expression there).
+    number = IntegerField()
+    last_space = Func(
+        Func(opening, function="reverse", output_field=text),
+        Value(" "),
+        function="strpos",
+        output_field=number,
+    )
     whole_words = Func(
-        opening, Value(r"\s\S*$"), Value(""), function="regexp_replace", output_field=text
+        opening,
+        Func(opening, function="length", output_field=number) - last_space,
+        function="left",
+        output_field=text,
     )
     untagged = Func(
         whole_words,
