@@ -10,15 +10,17 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection
+from django.template import Context, Template
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
-from django.urls import path, reverse
+from django.urls import path, reverse, set_script_prefix
 from django.utils import timezone
 
 from articles import search
 from articles.models import Article
 from articles.search import SNIPPET_SOURCE_CHARS, search_articles
 from newsroom.urls import urlpatterns as site_urlpatterns
+from reader.context_processors import SITE_LINKS, site_links
 from tests.factories import jpeg_bytes, make_article, make_author, make_photo, make_section
 
 pytestmark = pytest.mark.django_db
@@ -370,3 +372,19 @@ def test_rebuild_search_index_follows_a_new_search_config(publisher, settings):
     call_command("rebuild_search_index", stdout=io.StringIO())
     assert search_articles(published, "harbour").count() == 0
     assert search_articles(published, "harbours").count() == 1
+
+
+def test_site_links_and_slug_links_are_what_url_tags_give():
+    """The fixed links every page carries, and slug links, match {% url %} under any prefix."""
+    template = Template(
+        "{% load reader_site %}{{ slug|url_with_slug:'reader:tag' }} {% url 'reader:tag' slug %}"
+    )
+    for prefix in ("/", "/news/"):
+        try:
+            set_script_prefix(prefix)
+            assert site_links() == {name: reverse(view) for name, view in SITE_LINKS.items()}
+            assert site_links()["feed_rss"] == f"{prefix}feeds/rss/"
+            ours, django = template.render(Context({"slug": "Ünïcode-tag"})).split()
+            assert ours == django
+        finally:
+            set_script_prefix("/")
