@@ -154,6 +154,9 @@ def _postgres_search(published, query):
             ),
         )
         .annotate(
+            # For a story whose words are found only further on than the snippet's text.
+            snippet_dek=F("dek"),
+            snippet_body=F("body"),
             raw_snippet=SearchHeadline(
                 "snippet_source",
                 search_query,
@@ -195,9 +198,14 @@ def _plain_search(published, query):
 
 
 def snippet(article, query):
-    """A short passage of the article with the reader's words highlighted (escaped HTML)."""
+    """A short passage of the article with the reader's words highlighted (escaped HTML).
+
+    PostgreSQL's passage (from the story's opening) is used when it marks a word; otherwise the
+    passage is found here, in the whole story, around the first word that starts like one of
+    the reader's (as on other databases: no stemming).
+    """
     raw = getattr(article, "raw_snippet", None)
-    if raw is not None:
+    if raw is not None and _START in raw:
         return _marked(html.unescape(raw))
     text = html.unescape(" ".join([article.snippet_dek, strip_tags(article.snippet_body)]))
     text = " ".join(text.split())
