@@ -588,11 +588,22 @@ class ArticleQuerySet(models.QuerySet):
         """Only what story cards show: their columns, their section and photo, bylines' names."""
         return self.card_columns().prefetch_related(card_bylines())
 
+    def as_search_results(self):
+        """Only what a search result shows (no photo, no summary: the search adds a snippet);
+        the bylines as the list ``byline_list``."""
+        return (
+            self.select_related("section")
+            .only("headline", "slug", "publish_at", "section__name", "section__slug")
+            .prefetch_related(card_bylines(to_attr="byline_list"))
+        )
 
-def card_bylines():
-    """The bylines a story card names, for prefetch_related() or prefetch_related_objects()."""
+
+def card_bylines(to_attr=None):
+    """The bylines a story card names, for prefetch_related() or prefetch_related_objects();
+    with `to_attr`, as a list in that attribute (no related manager, and no queryset built, for
+    each story)."""
     bylines = Byline.objects.select_related("author").only("article_id", "position", "author__name")
-    return models.Prefetch("bylines", queryset=bylines)
+    return models.Prefetch("bylines", queryset=bylines, to_attr=to_attr)
 
 
 class Article(EditedInTheDesk):
@@ -736,6 +747,18 @@ class Article(EditedInTheDesk):
         if not self.inline_photo_ids:
             return {}
         return {photo.pk: photo for photo in self.inline_photos.all()}
+
+    @classmethod
+    def read_inline_photos(cls, articles):
+        """Sets inline_photos_by_id of many stories with one query (none if no body shows a
+        photo), without the queryset per story that prefetching `inline_photos` builds."""
+        ids = {article.pk: article.inline_photo_ids for article in articles}
+        wanted = {pk for photo_ids in ids.values() for pk in photo_ids}
+        photos = ImageCredit.objects.in_bulk(wanted) if wanted else {}
+        for article in articles:
+            article.__dict__["inline_photos_by_id"] = {
+                pk: photos[pk] for pk in ids[article.pk] if pk in photos
+            }
 
     @property
     def has_correction(self):

@@ -1,9 +1,10 @@
 """Reader search: PostgreSQL full-text search, with a plain fallback on other databases.
 
 The fallback matches the start of words (so "port" finds "ports" but not "report").
-Both paths start from the queryset they are given (always Article.objects.published()) and return
-the newest MAX_RANKED matching stories, best first; `snippet()` then gives each result a passage
-of escaped HTML in which the matched words are wrapped in <mark>.
+Both paths start from the queryset they are given (always Article.objects.published(), with any
+columns: the snippet's text is selected by the search) and return the newest MAX_RANKED matching
+stories, best first; `snippet()` then gives each result a passage of escaped HTML in which the
+matched words are wrapped in <mark>.
 """
 
 import html
@@ -11,13 +12,26 @@ import re
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, F, Func, IntegerField, Q, TextField, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
 MAX_QUERY_LENGTH = 200
 SNIPPET_WORDS = 35
+# Snippets are made from the dek and this many characters of the body's HTML (on PostgreSQL): a
+# story's opening, where news says what it is about, at a cost that no story's length changes.
+SNIPPET_SOURCE_CHARS = 1000
 # Ranking reads only this many of the newest matching stories, so no query, however common its
 # words, costs more than ranking these: a word found in every story is answered from the newest.
 MAX_RANKED = 200
@@ -50,8 +64,12 @@ def _marked(text):
 
 
 def _newest(matching):
-    """The pks of the newest MAX_RANKED matching stories: all that ranking will read."""
-    return matching.order_by("-publish_at").values("pk")[:MAX_RANKED]
+    """The pks of the newest MAX_RANKED matching stories: all that ranking will read.
+
+    Read once, as a list: as a subquery, the matching would be done again for the count and for
+    the page (a phrase is checked story by story).
+    """
+    return list(matching.order_by("-publish_at").values_list("pk", flat=True)[:MAX_RANKED])
 
 
 def search_articles(published, query):
@@ -77,7 +95,7 @@ def _postgres_search(published, query):
     # matching and ranking read it instead of re-parsing every matching story; the GIN index on
     # it finds the matches (or, for a word most stories have, the newest stories are read in
     # order until enough match). Constant column names, never user input: qualified for the
-    # outer query, bare in the candidates' subquery, where the ORM renames the table.
+    # ranking query, bare for the candidates' (one table, whatever name the ORM gives it).
     def vector(column):
         return RawSQL(column, [], output_field=SearchVectorField())  # noqa: S611
 
@@ -87,18 +105,58 @@ def _postgres_search(published, query):
             search_vector=search_query
         )
     )
-    plain_body = Func(
-        F("body"), Value("<[^>]+>"), Value(" "), Value("g"), function="regexp_replace"
+    # The snippet is made from the dek and the opening of the body only (a bounded amount of
+    # text, whatever the story's length): the opening cut before its last space, so after a
+    # whole word (the space added marks the end of a body shorter than that), then its tags
+    # dropped, a tag cut in two included. As one expression (alias, not annotate) PostgreSQL
+    # computes it only for the page's rows, after ranking and LIMIT.
+    text = TextField()
+    opening = Func(
+        Func(F("body"), Value(" "), function="concat", output_field=text),
+        Value(SNIPPET_SOURCE_CHARS + 1),
+        function="left",
+        output_field=text,
+    )
+    # Up to its last space (found from the end; cheaper than a regular expression there).
+    number = IntegerField()
+    last_space = Func(
+        Func(opening, function="reverse", output_field=text),
+        Value(" "),
+        function="strpos",
+        output_field=number,
+    )
+    whole_words = Func(
+        opening,
+        Func(opening, function="length", output_field=number) - last_space,
+        function="left",
+        output_field=text,
+    )
+    untagged = Func(
+        whole_words,
+        Value("<[^>]*(>|$)"),
+        Value(" "),
+        Value("g"),
+        function="regexp_replace",
+        output_field=text,
+    )
+    # The candidates as one array parameter: an IN list is 200 parameters to build, twice.
+    among_candidates = RawSQL(  # noqa: S611 - a constant column; the ids are a parameter
+        '"articles_article"."id" = ANY(%s)', [candidates], output_field=BooleanField()
     )
     return (
-        published.filter(pk__in=candidates)
+        published.filter(among_candidates)
         .annotate(
-            search_rank=SearchRank(vector(f'"articles_article"."{SEARCH_COLUMN}"'), search_query),
+            search_rank=SearchRank(vector(f'"articles_article"."{SEARCH_COLUMN}"'), search_query)
+        )
+        .alias(
             snippet_source=Func(
-                F("dek"), Value(" "), plain_body, function="concat", output_field=TextField()
+                F("dek"), Value(" "), untagged, function="concat", output_field=text
             ),
         )
         .annotate(
+            # For a story whose words are found only further on than the snippet's text.
+            snippet_dek=F("dek"),
+            snippet_body=F("body"),
             raw_snippet=SearchHeadline(
                 "snippet_source",
                 search_query,
@@ -130,18 +188,26 @@ def _plain_search(published, query):
                 When(dek__iregex=patterns[0], then=Value(2)),
                 default=Value(1),
                 output_field=IntegerField(),
-            )
+            ),
+            # What snippet() makes the passage from, whatever columns `published` loads.
+            snippet_dek=F("dek"),
+            snippet_body=F("body"),
         )
         .order_by("-search_rank", "-publish_at")
     )
 
 
 def snippet(article, query):
-    """A short passage of the article with the reader's words highlighted (escaped HTML)."""
+    """A short passage of the article with the reader's words highlighted (escaped HTML).
+
+    PostgreSQL's passage (from the story's opening) is used when it marks a word; otherwise the
+    passage is found here, in the whole story, around the first word that starts like one of
+    the reader's (as on other databases: no stemming).
+    """
     raw = getattr(article, "raw_snippet", None)
-    if raw is not None:
+    if raw is not None and _START in raw:
         return _marked(html.unescape(raw))
-    text = html.unescape(" ".join([article.dek, strip_tags(article.body)]))
+    text = html.unescape(" ".join([article.snippet_dek, strip_tags(article.snippet_body)]))
     text = " ".join(text.split())
     terms = _terms(query)
     pattern = re.compile("|".join(rf"\b{re.escape(term)}" for term in terms), re.IGNORECASE)

@@ -51,7 +51,7 @@ def main():
     for label, query in QUERIES.items():
 
         def search(query=query):
-            results = search_articles(Article.objects.published().with_listing_related(), query)
+            results = search_articles(Article.objects.published().as_search_results(), query)
             page = Paginator(results, settings.ARTICLES_PER_PAGE).page(1)
             return page.paginator.count, list(page.object_list)
 

@@ -10,10 +10,12 @@ Guids are tag URIs made from the article's id and creation date, so they survive
 headline or slug and aggregators never show an updated story twice.
 """
 
+import io
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.syndication.views import Feed
 from django.core.files.storage import default_storage
 from django.http import JsonResponse
@@ -23,11 +25,11 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape, format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
-from articles.models import Article, Author, Publisher, Section, Series
+from articles.models import Article, Author, Byline, Publisher, Section, Series
 from newsroom.lib.text import clean_text
-from newsroom.lib.urls import absolute_url
+from newsroom.lib.urls import absolute_url, reverse_slug
 from reader.furniture import site_furniture
 from reader.structured_data import iso_datetime
 from republication.copy import partner_rights
@@ -44,16 +46,82 @@ def article_guid(article):
 
 
 def feed_articles(publisher, queryset=None):
-    """The newest published stories, each with what partners may have of it (``.rights``)."""
+    """The newest published stories, each with what partners may have of it (``.rights``) and
+    what its feed entry shows (``.entry``), worked out once per story."""
     queryset = Article.objects.published() if queryset is None else queryset
-    articles = list(
-        queryset.with_listing_related()
-        .select_related("live")  # a live story carries its entries (republication/copy.py)
-        .prefetch_related("tags", "inline_photos")[:FEED_LENGTH]
-    )
+    # A live story carries its entries (republication/copy.py).
+    articles = list(queryset.select_related("section", "lead_photo", "live")[:FEED_LENGTH])
+    # The bylines' authors, the tags and the body's photos are read below, one query each: each
+    # story's managers, prefetched, would cost a queryset built per story.
+    Article.read_inline_photos(articles)
+    authors = byline_authors(articles)
+    names = tag_names(articles)
     for article in articles:
         article.rights = partner_rights(article, publisher)
+        article.entry = FeedEntry.of(
+            article, authors.get(article.pk, []), names.get(article.pk, [])
+        )
     return articles
+
+
+def tag_names(articles):
+    """{article pk: its tags' names} in one query, in the order of the story page (the tags'
+    ids), without building a tags query for every story as taggit's prefetch does."""
+    rows = (
+        TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(Article),
+            object_id__in=[article.pk for article in articles],
+        )
+        .order_by("tag_id")
+        .values_list("object_id", "tag__name")
+    )
+    names = {}
+    for article_pk, name in rows:
+        names.setdefault(article_pk, []).append(name)
+    return names
+
+
+def byline_authors(articles):
+    """{article pk: [(name, slug) of each author, in byline order]} in one query."""
+    rows = (
+        Byline.objects.filter(article__in=articles)
+        .order_by("position", "pk")
+        .values_list("article_id", "author__name", "author__slug")
+    )
+    authors = {}
+    for article_pk, name, slug in rows:
+        authors.setdefault(article_pk, []).append((name, slug))
+    return authors
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """What every feed format shows of one story, worked out once (the syndication framework
+    asks for some of it more than once per item)."""
+
+    link: str
+    categories: list
+    authors: list  # (name, slug) of each
+    photo: object  # the lead photo partners may reuse (feed_photo), or None
+    photo_url: str
+    content: str
+    licence: str
+    licence_url: str
+
+    @classmethod
+    def of(cls, article, authors, tag_names):
+        photo = feed_photo(article)
+        licence_url = article.rights.licence_url
+        return cls(
+            link=absolute_url(article.get_absolute_url()),
+            categories=([article.section.name] if article.section else []) + tag_names,
+            authors=authors,
+            photo=photo,
+            photo_url=absolute_url(photo.public_url) if photo else "",
+            content=feed_content(article),
+            licence=f"{article.rights.terms.licence_label}: {licence_url}",
+            licence_url=licence_url,
+        )
 
 
 def feed_photo(article):
@@ -62,10 +130,6 @@ def feed_photo(article):
     if photo in article.rights.photos and photo.public_rendition:
         return photo
     return None
-
-
-def licence_text(rights):
-    return f"{rights.terms.licence_label}: {rights.licence_url}"
 
 
 def feed_content(article):
@@ -85,12 +149,6 @@ def feed_content(article):
         body.inline_omitted,
     ) % {"count": body.inline_omitted}
     return html + format_html("\n<p><em>{}</em></p>", note)
-
-
-def categories(article):
-    """The section, then the tags: what feed readers file a story under."""
-    section = [article.section.name] if article.section else []
-    return section + [tag.name for tag in article.tags.all()]
 
 
 def whole_seconds(moment):
@@ -120,12 +178,18 @@ def xml_safe(value):
 
 
 class XmlSafeFeed:
-    """A feed generator that writes only characters XML allows (Django's raises on others)."""
+    """A feed generator that writes only characters XML allows (Django's raises on others).
+
+    The XML is written to a string and handed to the response once: written straight to the
+    response, each of its thousands of pieces would be encoded and appended on its own.
+    """
 
     def write(self, outfile, encoding):
         self.feed = xml_safe(self.feed)
         self.items = [xml_safe(item) for item in self.items]
-        super().write(outfile, encoding)
+        text = io.StringIO()
+        super().write(text, encoding)
+        outfile.write(text.getvalue())
 
 
 class RssWithContent(XmlSafeFeed, Rss201rev2Feed):
@@ -244,7 +308,7 @@ class ArticleFeed(Feed):
         return f"© {source.publisher.name}"
 
     def item_link(self, item):
-        return absolute_url(item.get_absolute_url())
+        return item.entry.link
 
     def item_title(self, item):
         return item.headline
@@ -270,24 +334,25 @@ class ArticleFeed(Feed):
         return None
 
     def item_categories(self, item):
-        return categories(item)
+        return item.entry.categories
 
     def item_enclosures(self, item):
-        photo = feed_photo(item)
-        if photo is None:
+        entry = item.entry
+        if entry.photo is None:
             return []
-        return [Enclosure(absolute_url(photo.public_url), str(photo_size(photo)), "image/jpeg")]
+        return [Enclosure(entry.photo_url, str(photo_size(entry.photo)), "image/jpeg")]
 
     def item_extra_kwargs(self, item):
-        photo = feed_photo(item)
+        entry = item.entry
+        photo = entry.photo
         return {
             # A story not for republication: its summary (the description) and link only.
-            "content": feed_content(item),
-            "licence": licence_text(item.rights),
-            "licence_url": item.rights.licence_url,
-            "authors": [byline.author.name for byline in item.bylines.all()],
+            "content": entry.content,
+            "licence": entry.licence,
+            "licence_url": entry.licence_url,
+            "authors": [name for name, _slug in entry.authors],
             "photo": {
-                "url": absolute_url(photo.public_url),
+                "url": entry.photo_url,
                 "type": "image/jpeg",
                 "credit": photo.credit_line,
                 "caption": photo.caption,
@@ -363,18 +428,18 @@ def json_feed(request):
     publisher = site_furniture(request)["publisher"]
     items = []
     for article in feed_articles(publisher):
-        rights = article.rights
+        rights, entry = article.rights, article.entry
         item = {
             "id": article_guid(article),
-            "url": absolute_url(article.get_absolute_url()),
+            "url": entry.link,
             "title": article.headline,
             "date_published": iso_datetime(article.publish_at),
             "date_modified": iso_datetime(article.last_updated or article.publish_at),
             "authors": [
-                {"name": b.author.name, "url": absolute_url(b.author.get_absolute_url())}
-                for b in article.bylines.all()
+                {"name": name, "url": absolute_url(reverse_slug("reader:author", slug))}
+                for name, slug in entry.authors
             ],
-            "tags": categories(article),
+            "tags": entry.categories,
             # JSON Feed's extensions start with an underscore.
             "_rights": {
                 "licence": rights.terms.licence_label,
@@ -383,14 +448,13 @@ def json_feed(request):
             },
         }
         if rights.full_text:
-            item["content_html"] = feed_content(article)
+            item["content_html"] = entry.content
         else:
             item["content_text"] = article.dek or article.headline
         if article.dek:
             item["summary"] = article.dek
-        photo = feed_photo(article)
-        if photo is not None:
-            item["image"] = absolute_url(photo.public_url)
+        if entry.photo is not None:
+            item["image"] = entry.photo_url
         items.append(item)
     feed = {
         "version": "https://jsonfeed.org/version/1.1",

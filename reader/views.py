@@ -259,7 +259,7 @@ class SearchView(PublishedArticlesMixin, ListView):
             self.error = _("That search is too long. Try a few words.")
         if not self.query or self.error:
             return Article.objects.none()
-        return search_articles(super().get_queryset(), self.query)
+        return search_articles(Article.objects.published().as_search_results(), self.query)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(query=self.query, error=self.error, **kwargs)

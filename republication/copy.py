@@ -21,7 +21,7 @@ from articles.models import Article, ImageCredit, Publisher, RepublicationTerms
 from articles.sanitize import INLINE_EMBED, INLINE_PHOTO, sanitize_html
 from live.models import LiveCoverage, LiveEntry, coverage_of
 from newsroom.lib.text import html_to_text
-from newsroom.lib.urls import absolute_url
+from newsroom.lib.urls import absolute_url, reverse_fixed
 
 # Sanitised HTML always has double-quoted attributes (see sanitize.py), so tags that carry a URL
 # (links, and the cite of quotations) can be matched exactly even when a value contains ">".
@@ -191,7 +191,7 @@ class PartnerRights:
     @property
     def licence_url(self) -> str:
         # Custom terms, and "not for republication", have no licence deed: our terms page says.
-        return self.terms.licence_url or absolute_url(reverse("republication:terms"))
+        return self.terms.licence_url or absolute_url(reverse_fixed("republication:terms"))
 
 
 def partner_rights(article: Article, publisher: Publisher) -> PartnerRights:
@@ -250,7 +250,7 @@ def republication_context(
         "photos_omitted": partner_body.omitted,
         "pixel_url": pixel_url(article),
         # Custom terms have no licence deed: the copy links to our terms page instead.
-        "licence_url": terms.licence_url or absolute_url(reverse("republication:terms")),
+        "licence_url": terms.licence_url or absolute_url(reverse_fixed("republication:terms")),
         "canonical_link_tag": f'<link rel="canonical" href="{escape(canonical_url)}">',
         "licence_label": terms.licence_label if terms.licence_url else _("our republication terms"),
         "bylines": list(article.bylines.all()),

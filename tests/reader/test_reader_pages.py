@@ -10,14 +10,17 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection
+from django.template import Context, Template
 from django.test import Client, override_settings
-from django.urls import path, reverse
+from django.test.utils import CaptureQueriesContext
+from django.urls import path, reverse, set_script_prefix
 from django.utils import timezone
 
 from articles import search
 from articles.models import Article
-from articles.search import search_articles
+from articles.search import SNIPPET_SOURCE_CHARS, search_articles
 from newsroom.urls import urlpatterns as site_urlpatterns
+from reader.context_processors import SITE_LINKS, site_links
 from tests.factories import jpeg_bytes, make_article, make_author, make_photo, make_section
 
 pytestmark = pytest.mark.django_db
@@ -168,6 +171,31 @@ def test_postgres_search_uses_the_language_configuration(client, publisher):
     assert [a.headline for a in response.context["articles"]] == ["Fishermen are fishing again"]
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the bounded snippet is PostgreSQL's")
+def test_postgres_snippets_come_from_the_opening_cut_cleanly(client, publisher):
+    """A long story's snippet is made from its opening, cut after a whole word, with no piece
+    of a tag cut in two; a word found only further on gets a passage from the whole story."""
+    filler = "tide " * ((SNIPPET_SOURCE_CHARS - 20) // 5)
+    link = '<a href="https://example.org/' + "x" * 200 + '">the port authority</a>'
+    make_article(
+        headline="Long read",
+        body=f"<p>{filler}harbour {link} says</p><p>{'more ' * 400}lighthouse</p>",
+    )
+    make_article(headline="Short", body="<p>Boats sail past the breakwater</p>")
+
+    def snippets(query):
+        response = client.get(reverse("reader:search"), {"q": query})
+        return [str(snippet) for _article, snippet in response.context["results"]]
+
+    [long_read] = snippets("harbour")
+    assert "<mark>harbour</mark>" in long_read
+    assert "href" not in long_read and "example.org" not in long_read and "&lt;" not in long_read
+    [beyond] = snippets("lighthouse")  # beyond the opening: the passage is found in Python
+    assert "<mark>lighthouse</mark>" in beyond and "tide" not in beyond
+    [short] = snippets("breakwater")  # a body shorter than the bound keeps its last word
+    assert short.rstrip().endswith("<mark>breakwater</mark>")
+
+
 @pytest.mark.parametrize(
     "query",
     [
@@ -315,9 +343,10 @@ def test_postgres_search_is_answered_from_the_gin_index(publisher):
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE articles_article")
-        queryset = search_articles(Article.objects.published(), "harbour talks")
-        sql, params = queryset.query.sql_with_params()
-        cursor.execute("EXPLAIN " + sql, params)
+        with CaptureQueriesContext(connection) as queries:
+            search_articles(Article.objects.published(), "harbour talks")
+        [matching] = queries.captured_queries  # the newest matches, read before ranking
+        cursor.execute("EXPLAIN " + matching["sql"])
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "article_search_vector_idx" in plan, plan
 
@@ -343,3 +372,19 @@ def test_rebuild_search_index_follows_a_new_search_config(publisher, settings):
     call_command("rebuild_search_index", stdout=io.StringIO())
     assert search_articles(published, "harbour").count() == 0
     assert search_articles(published, "harbours").count() == 1
+
+
+def test_site_links_and_slug_links_are_what_url_tags_give():
+    """The fixed links every page carries, and slug links, match {% url %} under any prefix."""
+    template = Template(
+        "{% load reader_site %}{{ slug|url_with_slug:'reader:tag' }} {% url 'reader:tag' slug %}"
+    )
+    for prefix in ("/", "/news/"):
+        try:
+            set_script_prefix(prefix)
+            assert site_links() == {name: reverse(view) for name, view in SITE_LINKS.items()}
+            assert site_links()["feed_rss"] == f"{prefix}feeds/rss/"
+            ours, django = template.render(Context({"slug": "Ünïcode-tag"})).split()
+            assert ours == django
+        finally:
+            set_script_prefix("/")

@@ -1,6 +1,7 @@
 """The shared helpers in newsroom/lib: one absolute URL, one client address, one HTML-to-text."""
 
 from datetime import UTC
+from urllib.parse import urljoin
 
 import pytest
 from django.test import RequestFactory
@@ -8,7 +9,7 @@ from django.urls import reverse, set_script_prefix
 
 from newsroom.lib.http import client_ip
 from newsroom.lib.text import html_to_text, paragraphs
-from newsroom.lib.urls import absolute_url, reverse_slug
+from newsroom.lib.urls import absolute_url, reverse_fixed, reverse_slug
 
 
 def test_absolute_url_uses_site_url_whatever_the_request(settings):
@@ -16,6 +17,17 @@ def test_absolute_url_uses_site_url_whatever_the_request(settings):
     assert absolute_url("/articles/a/") == "https://news.example.org/articles/a/"
     assert absolute_url("https://cdn.example.net/p.jpg") == "https://cdn.example.net/p.jpg"
     assert absolute_url("") == ""
+
+
+@pytest.mark.parametrize(
+    "site_url", ["https://x.org", "http://127.0.0.1:8000", "https://x.org/news"]
+)
+@pytest.mark.parametrize(
+    "path", ["/articles/a/", "/a/?q=b#c", "/a/../b/", "/./a", "//cdn.example.net/p.jpg", "/%C3%BC/"]
+)
+def test_absolute_url_gives_what_urljoin_gives(settings, site_url, path):
+    settings.SITE_URL = site_url
+    assert absolute_url(path) == urljoin(site_url + "/", path)
 
 
 def test_client_ip_trusts_only_the_address_our_proxy_appended(settings):
@@ -60,6 +72,19 @@ def test_dates_use_the_newsroom_formats_everywhere():
 )
 def test_reverse_slug_gives_what_reverse_gives(viewname, slug):
     assert reverse_slug(viewname, slug) == reverse(viewname, kwargs={"slug": slug})
+
+
+@pytest.mark.parametrize(
+    "viewname", ["reader:front-page", "reader:search", "reader:feed-rss", "republication:terms"]
+)
+def test_reverse_fixed_gives_what_reverse_gives_and_follows_the_script_prefix(viewname):
+    assert reverse_fixed(viewname) == reverse(viewname)
+    try:
+        set_script_prefix("/news/")
+        assert reverse_fixed(viewname) == reverse(viewname)
+        assert reverse_fixed(viewname).startswith("/news/")
+    finally:
+        set_script_prefix("/")
 
 
 def test_reverse_slug_follows_the_script_prefix():
