@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "photos",
     "pagecache",
     "republication",
+    "curation",
     "reader",
     "desk",
 ]

@@ -2,7 +2,10 @@
 
 - ``ALL`` (the page cache's own tag, on every page): the publisher's settings and the sections;
 - ``article:<slug>``: an article's page and its partner copy;
-- ``listings``: every other public page (front, section, tag, author, search, feeds, sitemaps).
+- ``listings``: every other public page (front, section, tag, author, search, feeds, sitemaps);
+- ``curated:<page>``: the front page (``curated:/``) and each section's page, whose tops editors
+  arrange (curation/): retired when their arrangements change, kept no later than the next
+  scheduled arrangement or slot expiry.
 
 Pages that list articles are never kept past the next scheduled ``publish_at``.
 """
@@ -16,6 +19,7 @@ from taggit.models import Tag
 
 import pagecache
 from articles.models import Article, Author, Byline, Correction, ImageCredit, Publisher, Section
+from curation.models import Arrangement, Slot, next_change
 
 LISTINGS = "listings"
 # URL names whose page shows one article, found by the "slug" in its URL.
@@ -41,6 +45,39 @@ def article_page_tags(articles):
     if not slugs:
         return []
     return [LISTINGS, *(article_tag(slug) for slug in slugs)]
+
+
+CURATED = "curated:"
+FRONT_PAGE = "/"
+
+
+def curated_tag(section_slug=None):
+    """The tag of the front page (no slug) or of a section's page, whose tops editors arrange."""
+    if section_slug is None:
+        return CURATED + FRONT_PAGE
+    if len(section_slug) > 100:  # no section has such a slug: the page is a 404, never kept
+        return CURATED + hashlib.sha256(section_slug.encode()).hexdigest()
+    return CURATED + section_slug
+
+
+def next_curation_change(page):
+    """When the top of the page named by a curated tag next changes by itself, or None."""
+    if page == FRONT_PAGE:
+        return next_change(None)
+    return next_change(section_slug=page)
+
+
+def _arrangement_pages(arrangement):
+    if arrangement.section_id is None:
+        return [curated_tag()]
+    section = Section.objects.filter(pk=arrangement.section_id).first()
+    return [curated_tag(section.slug)] if section is not None else []
+
+
+def _slot_pages(slot):
+    # Read afresh: in a cascade the arrangement may be going too (its page then retires with it).
+    arrangement = Arrangement.objects.filter(pk=slot.arrangement_id).first()
+    return _arrangement_pages(arrangement) if arrangement is not None else []
 
 
 def invalidate_articles(articles):
@@ -104,9 +141,14 @@ def register():
     """Tell the page cache what each page shows and connect what retires it."""
     pagecache.tag_pages(ARTICLE_PAGES, lambda kwargs: [article_tag(kwargs["slug"])])
     pagecache.tag_pages(None, lambda kwargs: [LISTINGS])
+    pagecache.tag_pages({"reader:front-page"}, lambda kwargs: [LISTINGS, curated_tag()])
+    pagecache.tag_pages({"reader:section"}, lambda kwargs: [LISTINGS, curated_tag(kwargs["slug"])])
     pagecache.limit_lifetime(LISTINGS, next_scheduled_publication)
+    pagecache.limit_lifetime_by_prefix(CURATED, next_curation_change)
     # Every view of it must reach the counter (it is never-cache anyway: no lookup either).
     pagecache.exempt_pages({"republication:republication-pixel"})
+    # Staff only and never-cache: nothing to look up.
+    pagecache.exempt_pages({"reader:arrangement-preview"})
     # Answers that depend on the partner's key (cached by the API itself) and a form.
     pagecache.exempt_pages(
         {
@@ -131,4 +173,7 @@ def register():
         Correction, lambda correction: article_page_tags([correction.article])
     )
     pagecache.invalidate_on_change(Section)
+    # Only the page arranged: a story leaving its slot retires the listings with the story.
+    pagecache.invalidate_on_change(Arrangement, _arrangement_pages)
+    pagecache.invalidate_on_change(Slot, _slot_pages)
     pagecache.invalidate_on_change(Publisher)

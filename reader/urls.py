@@ -33,6 +33,7 @@ urlpatterns = [
     path("tag/<tag_slug:slug>/rss/", feeds.TagFeed(), name="tag-rss"),
     path("tag/<tag_slug:slug>/atom/", feeds.AtomTagFeed(), name="tag-atom"),
     path("preview/<int:pk>/", views.StaffPreviewView.as_view(), name="preview"),
+    path("preview/arrangement/<int:pk>/", views.arrangement_preview, name="arrangement-preview"),
     path("preview/shared/<str:token>/", views.PreviewLinkView.as_view(), name="preview-link"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("sitemap.xml", views.sitemap_index, name="sitemap-index"),

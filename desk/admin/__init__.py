@@ -1,3 +1,11 @@
 """The admin staff work in, one module per area; importing them registers their ModelAdmins."""
 
-from desk.admin import articles, history, masthead, photos, republication, tags  # noqa: F401
+from desk.admin import (  # noqa: F401
+    articles,
+    curation,
+    history,
+    masthead,
+    photos,
+    republication,
+    tags,
+)

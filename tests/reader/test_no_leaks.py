@@ -45,6 +45,8 @@ NOT_PUBLIC = {
     "embargoed": {"status": Article.Status.PUBLISHED, "publish_at": timedelta(days=1)},
     "shared": {"status": Article.Status.IN_REVIEW, "publish_at": None},
     "moved": {"status": Article.Status.PUBLISHED, "publish_at": timedelta(days=1)},
+    "slotted": {"status": Article.Status.IN_REVIEW, "publish_at": None},
+    "sectionslotted": {"status": Article.Status.PUBLISHED, "publish_at": timedelta(days=1)},
 }
 # What anyone can copy from: a partner gets no more here than the partner's copy gives.
 PARTNER_SURFACES = ("/feeds/", "/rss/", "/atom/", "ninjs", "/republish")
@@ -167,6 +169,37 @@ def make_partner_only_material(section, author):
     )
 
 
+def make_curated_secrets(section, author):
+    """Unpublished stories in the live slots of the front page and of a section's page, with
+    override headlines and deks, and breaking-news banners that ended or have not started."""
+    from curation.models import Arrangement, Banner, Slot
+
+    secrets = Secrets()
+    now = timezone.now()
+    for state in ["slotted", "sectionslotted"]:
+        add(secrets, make_secret_article(state, section, author))
+    for state, page in [("slotted", None), ("sectionslotted", section)]:
+        arrangement = Arrangement.objects.create(section=page, goes_live_at=now)
+        for position, word in enumerate([f"xyzzy{state}", "xyzzydraft"]):
+            Slot.objects.create(
+                arrangement=arrangement,
+                position=position,
+                article=Article.objects.get(slug=f"{word}slug"),
+                headline=f"{word}{state}slotheadline",
+                dek=f"{word}{state}slotdek",
+            )
+            secrets.words |= {f"{word}{state}slotheadline", f"{word}{state}slotdek"}
+    for word, starts, ends in [
+        ("xyzzyendedbanner", now - timedelta(hours=2), now - timedelta(minutes=1)),
+        ("xyzzycomingbanner", now + timedelta(hours=1), now + timedelta(hours=2)),
+    ]:
+        Banner.objects.create(
+            text=word, url=f"https://example.org/{word}url", starts_at=starts, ends_at=ends
+        )
+        secrets.words |= {word, f"{word}url"}
+    return secrets
+
+
 # Other features add their own secret things here: a callable (section, author) that makes
 # them and returns Secrets, with any URL that must reveal nothing in Secrets.urls.
 EXTRA_SECRET_MAKERS = [
@@ -174,6 +207,7 @@ EXTRA_SECRET_MAKERS = [
     make_embargo_shares,
     make_moved_secret,
     make_partner_only_material,
+    make_curated_secrets,
 ]
 
 

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group, User
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 from tqdm import tqdm
@@ -25,6 +26,10 @@ from articles.models import (
 )
 from newsroom.lib.text import clean_text
 from photos.metadata import IIM_FIELDS, embed_iim
+
+# Sent once the demo's stories exist, inside its transaction: apps above the editorial core add
+# their part of the demo (curation gives the front page a chosen lead).
+demo_loaded = Signal()
 
 DEMO_ACCOUNTS = [
     # (username, password, group, author slug)
@@ -90,6 +95,7 @@ class Command(BaseCommand):
             with transaction.atomic(), reversion.create_revision():
                 reversion.set_comment("Demo content")
                 self.load()
+                demo_loaded.send(sender=self.__class__)
             self.stdout.write(self.style.SUCCESS("Demo newsroom loaded."))
         self.accounts()
 
