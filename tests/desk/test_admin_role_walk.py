@@ -22,6 +22,7 @@ from reversion.models import Version
 from taggit.models import Tag, TaggedItem
 
 from articles import workflow
+from curation.models import Arrangement, Banner
 from articles.models import (
     Article,
     ArticleDraft,
@@ -67,6 +68,8 @@ ROLE_TABLE = {
     "articles.articleredirect": {"reporter": NONE, "editor": {VIEW, ADD, CHANGE, DELETE}},
     "republication.partner": {"reporter": NONE, "editor": {VIEW, ADD, CHANGE}},
     "republication.webhookdelivery": {"reporter": NONE, "editor": {VIEW}},
+    "curation.arrangement": {"reporter": NONE, "editor": {VIEW, ADD, CHANGE, DELETE}},
+    "curation.banner": {"reporter": NONE, "editor": {VIEW, ADD, CHANGE, DELETE}},
 }
 
 # The bulk actions each role is offered on each model's list; none elsewhere.
@@ -83,6 +86,8 @@ ACTIONS = {
     "articles.republishedarticle": {"editor": {"export_views"}},
     "articles.embargoshare": {"editor": {"revoke_selected"}},
     "articles.articleredirect": {"editor": {"delete_selected"}},
+    "curation.arrangement": {"editor": {"delete_selected"}},
+    "curation.banner": {"editor": {"delete_selected"}},
     "republication.partner": {
         "editor": {"approve", "issue_key", "revoke_keys", "rotate_webhook_secret", "suspend"}
     },
@@ -114,6 +119,8 @@ CUSTOM_VIEWS = {
     "articles_article_autosave": {"reporter": (405, 400), "editor": (405, 400)},
     "articles_article_discarddraft": {"reporter": (405, 404), "editor": (405, 404)},
     "auth_user_password_change": {"reporter": (403, 403), "editor": (403, 403)},
+    # making an arrangement live now: a POST, the editors'
+    "curation_arrangement_publish": {"reporter": (405, 403), "editor": (405, 302)},
     # the admin site's own views
     "index": {"reporter": (200, 200), "editor": (200, 200)},
     "login": {"reporter": (302, 200), "editor": (302, 200)},
@@ -187,6 +194,10 @@ def samples(publisher, reporter):
         Partner: partner,
         WebhookDelivery: WebhookDelivery.objects.create(
             partner=partner, article=story, event=WebhookDelivery.Event.PUBLISHED
+        ),
+        Arrangement: Arrangement.objects.create(goes_live_at=timezone.now()),
+        Banner: Banner.objects.create(
+            text="Polls close", url="https://example.org/", ends_at=timezone.now()
         ),
     }
     task = DBTaskResult.objects.first()
@@ -297,6 +308,7 @@ def snapshot():
     """Everything a reporter could damage, as plain values."""
     models = [Article, ImageCredit, Tag, TaggedItem, Correction, PreviewLink, Section, Author]
     models += [Publisher, Byline, ArticleTransition, RepublicationView, Group, User]
+    models += [Arrangement, Banner]
     rows = {label(m): list(m._default_manager.order_by("pk").values()) for m in models}
     for row in rows["auth.user"]:
         row.pop("last_login")
