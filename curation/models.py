@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article, Section
+from articles.models import Article, ArticleQuerySet, Section
 
 # The lead and this many featured slots, at most, on one page.
 FEATURED_SLOTS = 4
@@ -204,21 +204,25 @@ class Pick:
 
 
 def resolve(slots):
-    """{"lead", "featured"} from a queryset of slots: only the published stories' slots."""
-    slots = list(slots.only("position", "article_id", "headline", "dek", "crop"))
-    if not slots:
-        return {"lead": None, "featured": []}
-    articles = Article.objects.published().card_columns().in_bulk([s.article_id for s in slots])
+    """{"lead", "featured"} from a queryset of slots: only the published stories' slots.
+
+    One query: the slots with their stories, found through ``Article.objects.published()``.
+    """
+    card_columns = [f"article__{name}" for name in ArticleQuerySet.CARD_FIELDS]
+    slots = (
+        slots.filter(article__in=Article.objects.published())
+        .select_related("article__section", "article__lead_photo")
+        .only("position", "headline", "dek", "crop", "article", *card_columns)
+    )
     picks = [
         Pick(
-            article=article,
-            headline=slot.headline or article.headline,
-            dek=slot.dek or article.dek,
+            article=slot.article,
+            headline=slot.headline or slot.article.headline,
+            dek=slot.dek or slot.article.dek,
             crop=slot.crop,
             is_lead=slot.position == 0,
         )
         for slot in slots
-        if (article := articles.get(slot.article_id)) is not None
     ]
     lead = picks[0] if picks and picks[0].is_lead else None
     return {"lead": lead, "featured": [pick for pick in picks if not pick.is_lead]}

@@ -189,16 +189,23 @@ class SectionView(CuratedTopMixin, FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(current_section=self.object, **kwargs)
+        listed = list(context["articles"])
+        curated = []
         if context["page_obj"].number == 1:
             top = self.curated_top()
-            prefetch_related_objects(self.curated_articles(), card_bylines())
+            curated = self.curated_articles()
             context["lead_pick"], context["featured"] = top["lead"], top["featured"]
+        # One bylines query for every card on the page.
+        prefetch_related_objects(curated + listed, card_bylines())
+        context["articles"] = context["object_list"] = listed
         return context
 
     def filter_articles(self, queryset, section):
-        # The stories at the top are not listed again below them, on any page.
+        # The stories at the top are not listed again below them, on any page; the cards'
+        # bylines are read with the curated ones' (get_context_data).
         shown = [article.pk for article in self.curated_articles()]
-        return queryset.filter(section=section).exclude(pk__in=shown)
+        listed = queryset.prefetch_related(None).filter(section=section)
+        return listed.exclude(pk__in=shown)
 
 
 class TagView(FilteredListView):

@@ -165,3 +165,43 @@ def test_admin_article_list_costs_the_same_per_page(client, superuser, publisher
     with CaptureQueriesContext(connection) as second_page:
         assert client.get(url + "?p=2").status_code == 200
     assert few == many == len(second_page) <= ADMIN_CHANGELIST_BUDGET
+
+
+def curate(world_section, stories, section=None):
+    """A live arrangement of five stories (lead and four featured), each with overrides."""
+    from curation.models import Arrangement, Slot
+
+    arrangement = Arrangement.objects.create(
+        section=section, goes_live_at=timezone.now() - timedelta(minutes=1)
+    )
+    Slot.objects.bulk_create(
+        Slot(
+            arrangement=arrangement,
+            position=n,
+            article=story,
+            headline=f"Override {n}",
+            crop="16:9",
+        )
+        for n, story in enumerate(stories)
+    )
+
+
+@pytest.mark.parametrize("page", ["front", "section"])
+def test_curated_pages_keep_the_listing_budget_whatever_the_newsroom(
+    client, worlds, page, django_assert_max_num_queries
+):
+    """The front page and a section page with five curated slots: within the listing budget,
+    and the same cost in a small and a large newsroom."""
+    from articles.models import Section
+
+    costs = []
+    for world in worlds:
+        section = Section.objects.get(slug=world["section"])
+        stories = list(Article.objects.filter(section=section).order_by("pk")[2:7])
+        curate(section, stories, section=section if page == "section" else None)
+        url = section.get_absolute_url() if page == "section" else "/"
+        with django_assert_max_num_queries(LISTING_BUDGET):
+            response = client.get(url)
+        assert [pick.article for pick in response.context["featured"]] == stories[1:]
+        costs.append(count_queries(client, url))
+    assert costs[0] == costs[1]
