@@ -176,7 +176,7 @@ class Slot(models.Model):
         ]
 
     def __str__(self):
-        return _("Lead") if self.position == 0 else _("Featured %(n)s") % {"n": self.position}
+        return str(_("Lead")) if self.position == 0 else _("Featured %(n)s") % {"n": self.position}
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ in the admin's log (the object's history).
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
@@ -20,10 +21,21 @@ from django.utils.translation import gettext_lazy
 from curation.models import MAX_SLOTS, Arrangement, Banner, Slot
 
 
+def without_related_links(formfield):
+    """The bare widget: a story or section is chosen here, never added or edited."""
+    widget = getattr(formfield, "widget", None)
+    if isinstance(widget, RelatedFieldWidgetWrapper):
+        formfield.widget = widget.widget
+    return formfield
+
+
 class SlotForm(forms.ModelForm):
     def has_changed(self):
-        # An empty row the screen merely renumbered is still empty: not a slot to save.
-        return bool(set(self.changed_data) - {"position"})
+        # An empty row the screen merely renumbered is still empty: not a slot to save. A saved
+        # slot moved to another place has changed.
+        if self.instance.pk is None:
+            return bool(set(self.changed_data) - {"position"})
+        return super().has_changed()
 
 
 class SlotInline(admin.TabularInline):
@@ -39,7 +51,7 @@ class SlotInline(admin.TabularInline):
         if db_field.name == "position":
             # Set by the order of the rows on the screen (dragged, or moved with the buttons).
             kwargs["widget"] = forms.HiddenInput(attrs={"class": "slot-position"})
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        return without_related_links(super().formfield_for_dbfield(db_field, request, **kwargs))
 
     def get_extra(self, request, obj=None, **kwargs):
         return MAX_SLOTS - (obj.slots.count() if obj is not None else 0)
@@ -72,6 +84,9 @@ class ArrangementAdmin(admin.ModelAdmin):
             "live": _("Live"),
             "replaced": _("Replaced"),
         }[arrangement.state]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return without_related_links(super().formfield_for_dbfield(db_field, request, **kwargs))
 
     def get_readonly_fields(self, request, obj=None):
         # A page's arrangements stay that page's: its cached copies are the ones retired.

@@ -69,8 +69,6 @@
 
     function drag(row, event) {
       event.preventDefault();
-      const handle = event.currentTarget;
-      handle.setPointerCapture(event.pointerId);
       row.classList.add("is-dragging");
       const follow = (moveEvent) => {
         const under = document.elementFromPoint(moveEvent.clientX, moveEvent.clientY);
@@ -82,16 +80,16 @@
         renumber();
       };
       const stop = () => {
-        handle.removeEventListener("pointermove", follow);
-        handle.removeEventListener("pointerup", stop);
-        handle.removeEventListener("pointercancel", stop);
+        document.removeEventListener("pointermove", follow);
+        document.removeEventListener("pointerup", stop);
+        document.removeEventListener("pointercancel", stop);
         row.classList.remove("is-dragging");
         renumber();
         announce(row);
       };
-      handle.addEventListener("pointermove", follow);
-      handle.addEventListener("pointerup", stop);
-      handle.addEventListener("pointercancel", stop);
+      document.addEventListener("pointermove", follow);
+      document.addEventListener("pointerup", stop);
+      document.addEventListener("pointercancel", stop);
     }
 
     rows().forEach(controls);
