@@ -165,7 +165,7 @@ def test_a_scheduled_arrangement_takes_effect_at_its_time(new_page, editor, stor
     page = new_page()
     log_in(page, "eddie")
     page.goto("/admin/curation/arrangement/add/")
-    page.click('[aria-labelledby="select2-id_slots-0-article-container"]')
+    page.click("#slots-0 .select2-selection")
     page.fill(".select2-search__field", "river")
     page.click(".select2-results__option >> text=The river investigation")
     at = timezone.localtime() + timedelta(seconds=6)

@@ -27,7 +27,43 @@
         down.disabled = index === all.length - 1;
         up.setAttribute("aria-label", format(text.up, nameOf(index)));
         down.setAttribute("aria-label", format(text.down, nameOf(index)));
+        name(row, nameOf(index));
       });
+    }
+
+    // Django's table of inline rows labels its columns, not each field: each field is named
+    // after its column and its slot ("Story, Featured 1"), and so is the story chooser.
+    const columns = {};
+    group.querySelectorAll("thead th[class*='column-']").forEach((th) => {
+      const column = Array.from(th.classList).find((c) => c.startsWith("column-"));
+      columns[column.slice(7)] = th.textContent.trim();
+    });
+    columns.DELETE = text.remove;
+
+    function name(row, slot) {
+      row.querySelectorAll("td[class*='field-']").forEach((cell) => {
+        const field = Array.from(cell.classList).find((c) => c.startsWith("field-")).slice(6);
+        const label = `${columns[field] || field}, ${slot}`;
+        cell.querySelectorAll("input:not([type=hidden]), select").forEach((input) => {
+          if (!input.closest(".datetime")) input.setAttribute("aria-label", label);
+        });
+        const chooser = cell.querySelector(".select2-selection");
+        if (chooser) {
+          let hidden = cell.querySelector(".slot-field-name");
+          if (!hidden) {
+            hidden = document.createElement("span");
+            hidden.className = "slot-field-name visually-hidden";
+            hidden.id = `${row.id}-story-name`;
+            cell.append(hidden);
+          }
+          hidden.textContent = label;
+          const shown = cell.querySelector(".select2-selection__rendered");
+          if (shown) shown.setAttribute("aria-label", label);  // a read-only textbox: its value
+          chooser.setAttribute("aria-labelledby", `${hidden.id} ${shown ? shown.id : ""}`.trim());
+        }
+      });
+      const remove = row.querySelector("input[name$='-DELETE']");
+      if (remove) remove.setAttribute("aria-label", `${text.remove}, ${slot}`);
     }
 
     function announce(row) {
@@ -94,6 +130,8 @@
 
     rows().forEach(controls);
     renumber();
+    // The story choosers (select2) may be set up after this script: name them once they are.
+    window.addEventListener("load", renumber);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
