@@ -22,17 +22,14 @@ def fill_on_serve(placeholder: str, fill: Callable[[], str]) -> None:
     _fillers[placeholder.encode()] = fill
 
 
-def fill(response: HttpResponseBase, etag: str | None = None) -> str | None:
-    """Fill the response's placeholders; returns its ETag adjusted to what was filled.
-
-    ``etag`` is the ETag of the unfilled page (a stored one); without it, none is returned.
-    """
+def fill(response: HttpResponseBase) -> list[bytes]:
+    """Fill the response's placeholders; returns what filled them (empty if nothing did)."""
     if (
         not _fillers
         or not isinstance(response, HttpResponse)
         or not response.get("Content-Type", "").startswith("text/html")
     ):
-        return etag
+        return []
     content = response.content
     filled = []
     for placeholder, filler in _fillers.items():
@@ -40,13 +37,17 @@ def fill(response: HttpResponseBase, etag: str | None = None) -> str | None:
             part = filler().encode()
             content = content.replace(placeholder, part)
             filled.append(part)
+    if filled:
+        response.content = content
+        if "Content-Length" in response:
+            response["Content-Length"] = str(len(content))
+    return filled
+
+
+def etag_with(etag: str, filled: list[bytes]) -> str:
+    """The ETag of a stored page (of its placeholders), made to name what filled them."""
     if not filled:
         return etag
-    response.content = content
-    if "Content-Length" in response:
-        response["Content-Length"] = str(len(content))
-    if etag is None:
-        return None
     digest = hashlib.md5(etag.encode(), usedforsecurity=False)
     for part in filled:
         digest.update(part)

@@ -22,7 +22,7 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
-from pagecache.fills import fill
+from pagecache.fills import etag_with, fill
 from pagecache.tags import (
     cache,
     current_generations,
@@ -182,7 +182,7 @@ class PageCacheMiddleware:
             for name, value in entry["headers"]:
                 response[name] = value
         # The stored page has its placeholders; what fills them is current, served now.
-        response["ETag"] = fill(response, entry["etag"])
+        response["ETag"] = etag_with(entry["etag"], fill(response))
         response["Last-Modified"] = entry["last_modified"]
         remaining = max(0, math.floor(entry["expires"] - time.time()))
         return self._public(request, response, remaining)

@@ -22,7 +22,6 @@ from reversion.models import Version
 from taggit.models import Tag, TaggedItem
 
 from articles import workflow
-from curation.models import Arrangement, Banner
 from articles.models import (
     Article,
     ArticleDraft,
@@ -38,6 +37,7 @@ from articles.models import (
     RepublicationView,
     Section,
 )
+from curation.models import Arrangement, Banner
 from republication.models import Partner, WebhookDelivery
 from tests.admin_forms import read_form
 from tests.factories import make_article, make_author, make_photo
