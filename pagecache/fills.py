@@ -23,21 +23,23 @@ def fill_on_serve(placeholder: str, fill: Callable[[], str]) -> None:
 
 
 def fill(response: HttpResponseBase) -> list[bytes]:
-    """Fill the response's placeholders; returns what filled them (empty if nothing did)."""
+    """Fill the response's placeholders; returns what filled them (empty if nothing, or only
+    nothing, did: an empty part leaves the page as it was stored, less its placeholders)."""
     if (
         not _fillers
         or not isinstance(response, HttpResponse)
         or not response.get("Content-Type", "").startswith("text/html")
     ):
         return []
-    content = response.content
+    content = original = response.content
     filled = []
     for placeholder, filler in _fillers.items():
         if placeholder in content:
             part = filler().encode()
             content = content.replace(placeholder, part)
-            filled.append(part)
-    if filled:
+            if part:
+                filled.append(part)
+    if content is not original:
         response.content = content
         if "Content-Length" in response:
             response["Content-Length"] = str(len(content))

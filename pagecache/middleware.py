@@ -182,8 +182,11 @@ class PageCacheMiddleware:
             for name, value in entry["headers"]:
                 response[name] = value
         # The stored page has its placeholders; what fills them is current, served now.
-        response["ETag"] = etag_with(entry["etag"], fill(response))
-        response["Last-Modified"] = entry["last_modified"]
+        filled = fill(response)
+        response["ETag"] = etag_with(entry["etag"], filled)
+        if not filled:
+            # Filled parts change apart from the page: only the ETag can say a copy is current.
+            response["Last-Modified"] = entry["last_modified"]
         remaining = max(0, math.floor(entry["expires"] - time.time()))
         return self._public(request, response, remaining)
 

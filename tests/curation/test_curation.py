@@ -228,6 +228,17 @@ def test_a_readers_copy_is_not_current_once_the_banner_changes(client, newsroom)
     assert client.get("/", headers={"if-none-match": again["ETag"]}).status_code == 304
 
 
+def test_a_copy_dated_after_the_page_is_not_current_once_a_banner_shows(client, newsroom):
+    """A reader asking by date alone (If-Modified-Since) gets the banner, not a 304."""
+    first = client.get("/")
+    since = {"if-modified-since": first["Last-Modified"]}
+    assert client.get("/", headers=since).status_code == 304
+    make_banner("Storm warning")
+    again = client.get("/", headers=since)
+    assert again.status_code == 200
+    assert "Storm warning" in again.content.decode()
+
+
 def test_the_banner_is_escaped(client, newsroom):
     make_banner("<script>alert(1)</script>")
     html = client.get("/").content.decode()
