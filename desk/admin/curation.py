@@ -90,11 +90,21 @@ class ArrangementAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # A page's arrangements stay that page's: its cached copies are the ones retired.
-        return ["section"] if obj is not None else []
+        return ["section"] if obj is not None or self.saving_as_new(request) else []
+
+    def saving_as_new(self, request):
+        return request.method == "POST" and "_saveasnew" in request.POST
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+        if self.saving_as_new(request):
+            # A copy is for the same page, and waits to be previewed and scheduled: a time
+            # already past would make it live at once, over the arrangement it was copied from.
+            copied = Arrangement.objects.get(pk=request.resolver_match.kwargs["object_id"])
+            obj.section = copied.section
+            if obj.goes_live_at is not None and obj.goes_live_at <= timezone.now():
+                obj.goes_live_at = None
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):

@@ -380,3 +380,32 @@ def test_the_demo_front_page_has_a_curated_lead(client, demo):
     response = client.get("/")
     assert response.context["lead"].slug == "sorbrae-glacier-melt-record"
     assert "A record summer of melting on the Sorbrae glacier" in response.content.decode()
+
+
+def test_save_as_new_copies_the_page_and_slots_as_a_draft(client, editor, newsroom):
+    """The live arrangement stays live; its copy is for the same section, a draft."""
+    world = newsroom["world"]
+    live = arrange(newsroom["investigation"], newsroom["match"], section=world)
+    client.force_login(editor)
+    when = timezone.localtime(live.goes_live_at)
+    data = admin_form(
+        {
+            "goes_live_at_0": when.strftime("%Y-%m-%d"),
+            "goes_live_at_1": when.strftime("%H:%M:%S"),
+            "note": "Reworked",
+            "_saveasnew": "Save as new",
+        },
+        [
+            {"article": newsroom["match"].pk, "position": "0"},
+            {"article": newsroom["investigation"].pk, "position": "1"},
+        ],
+    )
+    url = reverse("admin:curation_arrangement_change", args=[live.pk])
+    assert client.post(url, data).status_code == 302
+    copy = Arrangement.objects.get(note="Reworked")
+    assert copy.pk != live.pk
+    assert copy.section == world
+    assert copy.goes_live_at is None
+    stories = [slot.article for slot in copy.slots.all()]
+    assert stories == [newsroom["match"], newsroom["investigation"]]
+    assert Arrangement.objects.current(world) == live
