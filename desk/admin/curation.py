@@ -72,6 +72,9 @@ class ArrangementAdmin(admin.ModelAdmin):
         css = {"all": ["css/admin-arrangement.css"]}
         js = ["js/admin/arrangement.js"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_superseded()
+
     @admin.display(description=gettext_lazy("page"))
     def page(self, arrangement):
         return arrangement.section.name if arrangement.section_id else _("Front page")

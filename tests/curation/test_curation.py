@@ -5,6 +5,8 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -409,3 +411,29 @@ def test_save_as_new_copies_the_page_and_slots_as_a_draft(client, editor, newsro
     stories = [slot.article for slot in copy.slots.all()]
     assert stories == [newsroom["match"], newsroom["investigation"]]
     assert Arrangement.objects.current(world) == live
+
+
+def test_the_arrangement_list_says_each_ones_state_in_a_fixed_number_of_queries(
+    client, editor, newsroom
+):
+    world = newsroom["world"]
+    arrange(newsroom["match"], goes_live_at=hours_ago(3))
+    arrange(newsroom["investigation"], goes_live_at=hours_ago(2))
+    arrange(newsroom["match"], section=world, goes_live_at=hours_ago(5))
+    arrange(newsroom["match"], goes_live_at=None)
+    arrange(newsroom["match"], goes_live_at=timezone.now() + timedelta(hours=1))
+    states = {
+        arrangement.pk: arrangement.state for arrangement in Arrangement.objects.with_superseded()
+    }
+    assert sorted(states.values()) == ["draft", "live", "live", "replaced", "scheduled"]
+    assert states == {a.pk: a.state for a in Arrangement.objects.all()}  # row by row agrees
+    client.force_login(editor)
+    url = reverse("admin:curation_arrangement_changelist")
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for _ in range(5):
+        arrange(newsroom["match"], goes_live_at=hours_ago(4))
+    with CaptureQueriesContext(connection) as more:
+        page = client.get(url).content.decode()
+    assert len(few) == len(more)
+    assert page.count("Replaced") == 6
