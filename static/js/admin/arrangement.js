@@ -14,19 +14,26 @@
     const format = (template, ...values) => values.reduce((out, value) => out.replace("%s", value), template);
     const rows = () => Array.from(tbody.querySelectorAll("tr.form-row:not(.empty-form)"));
     const nameOf = (index) => (index === 0 ? text.lead : format(text.featured, index));
+    // Writes only what differs, so that watching the rows (below) does not wake itself.
+    const setText = (element, value) => {
+      if (element.textContent !== value) element.textContent = value;
+    };
+    const setAttr = (element, name, value) => {
+      if (element.getAttribute(name) !== value) element.setAttribute(name, value);
+    };
 
     function renumber() {
       const all = rows();
       all.forEach((row, index) => {
         const position = row.querySelector("input.slot-position");
         if (position) position.value = String(index);
-        row.querySelector(".slot-label").textContent = nameOf(index);
+        setText(row.querySelector(".slot-label"), nameOf(index));
         const up = row.querySelector(".slot-up");
         const down = row.querySelector(".slot-down");
         up.disabled = index === 0;
         down.disabled = index === all.length - 1;
-        up.setAttribute("aria-label", format(text.up, nameOf(index)));
-        down.setAttribute("aria-label", format(text.down, nameOf(index)));
+        setAttr(up, "aria-label", format(text.up, nameOf(index)));
+        setAttr(down, "aria-label", format(text.down, nameOf(index)));
         name(row, nameOf(index));
       });
     }
@@ -45,7 +52,7 @@
         const field = Array.from(cell.classList).find((c) => c.startsWith("field-")).slice(6);
         const label = `${columns[field] || field}, ${slot}`;
         cell.querySelectorAll("input:not([type=hidden]), select").forEach((input) => {
-          if (!input.closest(".datetime")) input.setAttribute("aria-label", label);
+          if (!input.closest(".datetime")) setAttr(input, "aria-label", label);
         });
         const chooser = cell.querySelector(".select2-selection");
         if (chooser) {
@@ -56,14 +63,14 @@
             hidden.id = `${row.id}-story-name`;
             cell.append(hidden);
           }
-          hidden.textContent = label;
+          setText(hidden, label);
           const shown = cell.querySelector(".select2-selection__rendered");
-          if (shown) shown.setAttribute("aria-label", label);  // a read-only textbox: its value
-          chooser.setAttribute("aria-labelledby", `${hidden.id} ${shown ? shown.id : ""}`.trim());
+          if (shown) setAttr(shown, "aria-label", label); // a read-only textbox: its value
+          setAttr(chooser, "aria-labelledby", `${hidden.id} ${shown ? shown.id : ""}`.trim());
         }
       });
       const remove = row.querySelector("input[name$='-DELETE']");
-      if (remove) remove.setAttribute("aria-label", `${text.remove}, ${slot}`);
+      if (remove) setAttr(remove, "aria-label", `${text.remove}, ${slot}`);
     }
 
     function announce(row) {
@@ -130,8 +137,16 @@
 
     rows().forEach(controls);
     renumber();
-    // The story choosers (select2) may be set up after this script: name them once they are.
-    window.addEventListener("load", renumber);
+    // The story choosers (select2) are set up after this script runs: name them once they are.
+    let pending = false;
+    new MutationObserver(() => {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(() => {
+        pending = false;
+        renumber();
+      });
+    }).observe(tbody, { childList: true, subtree: true });
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
