@@ -107,6 +107,21 @@ ROLES: dict[str, dict[str, list[str]]] = {
             "delete_liveentry",
             "view_liveentry",
         ],
+        # The top of the front and section pages, and the breaking-news banner (curation/).
+        "curation": [
+            "add_arrangement",
+            "change_arrangement",
+            "delete_arrangement",
+            "view_arrangement",
+            "add_slot",
+            "change_slot",
+            "delete_slot",
+            "view_slot",
+            "add_banner",
+            "change_banner",
+            "delete_banner",
+            "view_banner",
+        ],
         "taggit": [
             "add_tag",
             "change_tag",

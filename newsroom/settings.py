@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "pagecache",
     "live",
     "republication",
+    "curation",
     "reader",
     "desk",
 ]

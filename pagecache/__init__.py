@@ -6,6 +6,7 @@ Apps say what their pages show and what retires them, in their own ``AppConfig.r
     pagecache.invalidate_on_change(Entry, lambda entry: [f"entry:{entry.slug}"])
 """
 
+from pagecache.fills import fill_on_serve
 from pagecache.tags import (
     ALL,
     cached_under,
@@ -13,6 +14,7 @@ from pagecache.tags import (
     invalidate,
     invalidate_on_change,
     limit_lifetime,
+    limit_lifetime_by_prefix,
     tag_pages,
 )
 
@@ -22,6 +24,8 @@ __all__ = [
     "exempt_pages",
     "invalidate",
     "invalidate_on_change",
+    "fill_on_serve",
     "limit_lifetime",
+    "limit_lifetime_by_prefix",
     "tag_pages",
 ]

@@ -22,6 +22,7 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
+from pagecache.fills import etag_with, fill
 from pagecache.tags import (
     cache,
     current_generations,
@@ -67,13 +68,13 @@ class PageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if request.method not in ("GET", "HEAD"):
-            return self.get_response(request)
+            return _filled(self.get_response(request))
         if self.personal_cookies & request.COOKIES.keys():
-            return self._private(self.get_response(request))
+            return self._private(_filled(self.get_response(request)))
         urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
         tags = _tags_for_path(urlconf, request.path_info)
         if tags is None:
-            return self.get_response(request)
+            return _filled(self.get_response(request))
         if not settings.PAGE_CACHE:
             return self._render(request, None, tags, None)
         key = "page:" + hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
@@ -100,9 +101,9 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         # A streaming response (not an HttpResponse) has no content to keep.
         if not isinstance(response, HttpResponse) or not self._storable(request, response):
-            return response
+            return _filled(response)
         if key is None or generations is None:  # caching off, or the cache is unreachable
-            return self._public(request, response, settings.PAGE_CACHE_SECONDS)
+            return self._public(request, _filled(response), settings.PAGE_CACHE_SECONDS)
         return self._store(request, response, key, tags, generations)
 
     def _lookup(self, key: str, tags: Tags) -> tuple[Entry | None, Generations | None]:
@@ -154,7 +155,7 @@ class PageCacheMiddleware:
             if until:
                 lifetime = min(lifetime, math.floor(until - now))
             if lifetime <= 0:
-                return response
+                return _filled(response)
             entry = {
                 "content": response.content,
                 "status": response.status_code,
@@ -173,7 +174,7 @@ class PageCacheMiddleware:
             cache().set(key, entry, lifetime)
         except Exception as error:  # noqa: BLE001 - the site outlives its cache
             warn_unreachable(error)
-            return self._public(request, response, lifetime)
+            return self._public(request, _filled(response), lifetime)
         return self._from_entry(request, entry, response)
 
     def _from_entry(
@@ -185,8 +186,12 @@ class PageCacheMiddleware:
                 response[name] = value
             if entry.get("cache_control"):
                 response["Cache-Control"] = entry["cache_control"]
-        response["ETag"] = entry["etag"]
-        response["Last-Modified"] = entry["last_modified"]
+        # The stored page has its placeholders; what fills them is current, served now.
+        filled = fill(response)
+        response["ETag"] = etag_with(entry["etag"], filled)
+        if not filled:
+            # Filled parts change apart from the page: only the ETag can say a copy is current.
+            response["Last-Modified"] = entry["last_modified"]
         remaining = max(0, math.floor(entry["expires"] - time.time()))
         return self._public(request, response, remaining)
 
@@ -221,6 +226,11 @@ class PageCacheMiddleware:
         if "Cache-Control" not in response:
             patch_cache_control(response, private=True, no_cache=True)
         return response
+
+
+def _filled[Response: HttpResponseBase](response: Response) -> Response:
+    fill(response)
+    return response
 
 
 # How long a request waits for another one in this process to render the same page; after that

@@ -49,6 +49,25 @@ def limit_lifetime(tag: str, until: Callable[[], float | None]) -> None:
     _lifetime_limits[tag] = until
 
 
+_lifetime_prefix_limits: dict[str, Callable[[str], float | None]] = {}
+
+
+def limit_lifetime_by_prefix(prefix: str, until: Callable[[str], float | None]) -> None:
+    """As ``limit_lifetime``, for every tag starting with ``prefix``: ``until(rest of the tag)``."""
+    _lifetime_prefix_limits[prefix] = until
+
+
+def _lifetime_rule(tag: str) -> Callable[[], float | None] | None:
+    until = _lifetime_limits.get(tag)
+    if until is not None:
+        return until
+    for prefix, by_rest in _lifetime_prefix_limits.items():
+        if tag.startswith(prefix):
+            rest = tag.removeprefix(prefix)
+            return lambda: by_rest(rest)
+    return None
+
+
 def tags_for(view_name: str, kwargs: Mapping[str, Any]) -> tuple[str, ...]:
     tags = _page_tags.get(view_name) or _page_tags.get(None)
     found = tuple(tags(kwargs)) if tags else ()
@@ -153,7 +172,7 @@ def lifetime_limit(tags: Iterable[str], generations: list[str | None]) -> float 
     """The earliest time any limit registered for these tags allows (a timestamp), or None."""
     limits = []
     for tag, generation in zip(tags, generations, strict=True):
-        until = _lifetime_limits.get(tag)
+        until = _lifetime_rule(tag)
         if until is None:
             continue
         key = f"page-lifetime:{tag}:{generation}"

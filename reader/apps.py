@@ -6,6 +6,7 @@ class ReaderConfig(AppConfig):
     verbose_name = "Reader's site"
 
     def ready(self):
-        from reader import pages
+        from reader import breaking_news, pages
 
         pages.register()
+        breaking_news.register()

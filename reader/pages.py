@@ -3,7 +3,10 @@
 - ``ALL`` (the page cache's own tag, on every page): the publisher's settings and the sections;
 - ``article:<slug>``: an article's page, its partner copy and, for a live story, its poll;
 - ``listings``: every other public page (front, section, tag, author, series, search, feeds,
-  sitemaps).
+  sitemaps);
+- ``curated:<page>``: the front page (``curated:/``) and each section's page, whose tops editors
+  arrange (curation/): retired when their arrangements change, kept no later than the next
+  scheduled arrangement or slot expiry.
 
 An article page also shows the stories it links to (picked as related, or its series' other
 parts): their changes retire it too. The stories it finds automatically (its section's or tags'
@@ -33,6 +36,7 @@ from articles.models import (
     Series,
     SeriesPart,
 )
+from curation.models import Arrangement, Slot, next_change
 from live.models import LiveCoverage, LiveEntry
 
 LISTINGS = "listings"
@@ -60,6 +64,39 @@ def article_page_tags(articles):
     if not slugs:
         return []
     return [LISTINGS, *(article_tag(slug) for slug in slugs)]
+
+
+CURATED = "curated:"
+FRONT_PAGE = "/"
+
+
+def curated_tag(section_slug=None):
+    """The tag of the front page (no slug) or of a section's page, whose tops editors arrange."""
+    if section_slug is None:
+        return CURATED + FRONT_PAGE
+    if len(section_slug) > 100:  # no section has such a slug: the page is a 404, never kept
+        return CURATED + hashlib.sha256(section_slug.encode()).hexdigest()
+    return CURATED + section_slug
+
+
+def next_curation_change(page):
+    """When the top of the page named by a curated tag next changes by itself, or None."""
+    if page == FRONT_PAGE:
+        return next_change(None)
+    return next_change(section_slug=page)
+
+
+def _arrangement_pages(arrangement):
+    if arrangement.section_id is None:
+        return [curated_tag()]
+    section = Section.objects.filter(pk=arrangement.section_id).first()
+    return [curated_tag(section.slug)] if section is not None else []
+
+
+def _slot_pages(slot):
+    # Read afresh: in a cascade the arrangement may be going too (its page then retires with it).
+    arrangement = Arrangement.objects.filter(pk=slot.arrangement_id).first()
+    return _arrangement_pages(arrangement) if arrangement is not None else []
 
 
 def invalidate_articles(articles):
@@ -165,9 +202,14 @@ def register():
     """Tell the page cache what each page shows and connect what retires it."""
     pagecache.tag_pages(ARTICLE_PAGES, lambda kwargs: [article_tag(kwargs["slug"])])
     pagecache.tag_pages(None, lambda kwargs: [LISTINGS])
+    pagecache.tag_pages({"reader:front-page"}, lambda kwargs: [LISTINGS, curated_tag()])
+    pagecache.tag_pages({"reader:section"}, lambda kwargs: [LISTINGS, curated_tag(kwargs["slug"])])
     pagecache.limit_lifetime(LISTINGS, next_scheduled_publication)
+    pagecache.limit_lifetime_by_prefix(CURATED, next_curation_change)
     # Every view of it must reach the counter (it is never-cache anyway: no lookup either).
     pagecache.exempt_pages({"republication:republication-pixel"})
+    # Staff only and never-cache: nothing to look up.
+    pagecache.exempt_pages({"reader:arrangement-preview"})
     # Answers that depend on the partner's key (cached by the API itself) and a form.
     pagecache.exempt_pages(
         {
@@ -204,4 +246,7 @@ def register():
     pagecache.invalidate_on_change(SeriesPart, _series_part_pages)
     pagecache.invalidate_on_change(Series, _series_pages)
     pagecache.invalidate_on_change(Section)
+    # Only the page arranged: a story leaving its slot retires the listings with the story.
+    pagecache.invalidate_on_change(Arrangement, _arrangement_pages)
+    pagecache.invalidate_on_change(Slot, _slot_pages)
     pagecache.invalidate_on_change(Publisher)

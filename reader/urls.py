@@ -37,6 +37,7 @@ urlpatterns = [
     path("series/<slug:slug>/rss/", feeds.SeriesFeed(), name="series-rss"),
     path("series/<slug:slug>/atom/", feeds.AtomSeriesFeed(), name="series-atom"),
     path("preview/<int:pk>/", views.StaffPreviewView.as_view(), name="preview"),
+    path("preview/arrangement/<int:pk>/", views.arrangement_preview, name="arrangement-preview"),
     path("preview/shared/<str:token>/", views.PreviewLinkView.as_view(), name="preview-link"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("sitemap.xml", views.sitemap_index, name="sitemap-index"),

@@ -35,6 +35,7 @@ from articles.search import (
     search_articles,
     snippet,
 )
+from curation.models import Arrangement, Pick, current_picks
 from newsroom.lib.http import client_ip
 from reader.furniture import site_furniture
 from reader.sitemaps import SITEMAPS
@@ -50,8 +51,33 @@ class PublishedArticlesMixin:
         return Article.objects.published().with_listing_related()
 
 
-class FrontPageView(PublishedArticlesMixin, ListView):
-    """The lead story, the latest, then a rail of each section's newest stories not yet shown."""
+class CuratedTopMixin:
+    """The top of a page as editors arranged it (curation/): a lead and featured stories.
+
+    ``self.section`` names the page (None: the front page). A preview shows a given arrangement
+    instead of the one live now.
+    """
+
+    section = None
+    arrangement = None  # a preview's
+
+    def curated_top(self):
+        if not hasattr(self, "_curated_top"):
+            if self.arrangement is not None:
+                self._curated_top = self.arrangement.picks()
+            else:
+                self._curated_top = current_picks(self.section)
+        return self._curated_top
+
+    def curated_articles(self):
+        top = self.curated_top()
+        picks = ([top["lead"]] if top["lead"] else []) + top["featured"]
+        return [pick.article for pick in picks]
+
+
+class FrontPageView(CuratedTopMixin, PublishedArticlesMixin, ListView):
+    """The lead story (an editor's choice, else the newest), the featured stories, the latest,
+    then a rail of each section's newest stories: no story twice."""
 
     template_name = "reader/front_page.html"
     context_object_name = "articles"
@@ -59,7 +85,13 @@ class FrontPageView(PublishedArticlesMixin, ListView):
     rail_length = 4
 
     def get_queryset(self):
-        return Article.objects.published().card_columns()[: self.latest_count + 1]
+        curated = self.curated_articles()
+        automatic = self.latest_count + (0 if self.curated_top()["lead"] else 1)
+        return (
+            Article.objects.published()
+            .exclude(pk__in=[article.pk for article in curated])
+            .card_columns()[:automatic]
+        )
 
     def section_rails(self, shown):
         """Each section's newest stories not shown above: exactly the cards the rails show."""
@@ -83,14 +115,21 @@ class FrontPageView(PublishedArticlesMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         articles = list(context["articles"])
-        rails = self.section_rails(articles)
+        top = self.curated_top()
+        curated = self.curated_articles()
+        rails = self.section_rails(curated + articles)
         # One bylines query for every card on the page.
         prefetch_related_objects(
-            articles + [article for rail in rails for article in rail["articles"]],
+            curated + articles + [article for rail in rails for article in rail["articles"]],
             card_bylines(),
         )
-        context["lead"] = articles[0] if articles else None
-        context["latest"] = articles[1:]
+        lead = top["lead"]
+        if lead is None and articles:
+            lead = Pick.of(articles.pop(0), is_lead=True)
+        context["lead_pick"] = lead
+        context["lead"] = lead.article if lead else None
+        context["featured"] = top["featured"]
+        context["latest"] = articles
         context["rails"] = rails
         return context
 
@@ -148,15 +187,35 @@ class FilteredListView(PublishedArticlesMixin, ListView):
         return super().get_context_data(listing=self.object, listing_feeds=feeds, **kwargs)
 
 
-class SectionView(FilteredListView):
+class SectionView(CuratedTopMixin, FilteredListView):
+    """A section's stories, newest first, under the lead and featured ones its editors chose."""
+
     model_for_slug = Section
     feed_names = ("reader:section-rss", "reader:section-atom")
 
+    def get_object(self):
+        self.section = super().get_object()
+        return self.section
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(current_section=self.object, **kwargs)
+        context = super().get_context_data(current_section=self.object, **kwargs)
+        listed = list(context["articles"])
+        curated = []
+        if context["page_obj"].number == 1:
+            top = self.curated_top()
+            curated = self.curated_articles()
+            context["lead_pick"], context["featured"] = top["lead"], top["featured"]
+        # One bylines query for every card on the page.
+        prefetch_related_objects(curated + listed, card_bylines())
+        context["articles"] = context["object_list"] = listed
+        return context
 
     def filter_articles(self, queryset, section):
-        return queryset.filter(section=section)
+        # The stories at the top are not listed again below them, on any page; the cards'
+        # bylines are read with the curated ones' (get_context_data).
+        shown = [article.pk for article in self.curated_articles()]
+        listed = queryset.prefetch_related(None).filter(section=section)
+        return listed.exclude(pk__in=shown)
 
 
 class TagView(FilteredListView):
@@ -353,6 +412,43 @@ class PreviewLinkView(PreviewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(preview_link=self.preview_link, **kwargs)
+
+
+class ArrangementPreviewMixin:
+    """An arrangement as readers will see it once live, drafts and scheduled ones included:
+    for staff who may see arrangements; never cached, never indexed."""
+
+    @method_decorator(never_cache)
+    @method_decorator(staff_member_required)
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("curation.view_arrangement"):
+            raise PermissionDenied
+        self.arrangement = get_object_or_404(
+            Arrangement.objects.select_related("section"), pk=kwargs["pk"]
+        )
+        if self.arrangement.section is not None:
+            kwargs["slug"] = self.kwargs["slug"] = self.arrangement.section.slug
+        response = super().dispatch(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(arrangement_preview=self.arrangement, **kwargs)
+
+
+class FrontPagePreviewView(ArrangementPreviewMixin, FrontPageView):
+    pass
+
+
+class SectionPreviewView(ArrangementPreviewMixin, SectionView):
+    pass
+
+
+def arrangement_preview(request, pk):
+    """The front page's or a section's preview, whichever page the arrangement is for."""
+    section_id = Arrangement.objects.filter(pk=pk).values_list("section_id", flat=True).first()
+    view = SectionPreviewView if section_id else FrontPagePreviewView
+    return view.as_view()(request, pk=pk)
 
 
 class CorrectionsView(ListView):

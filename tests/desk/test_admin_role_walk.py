@@ -40,6 +40,7 @@ from articles.models import (
     Series,
     SeriesPart,
 )
+from curation.models import Arrangement, Banner
 from live.models import LiveCoverage, LiveEntry
 from republication.models import Partner, WebhookDelivery
 from tests.admin_forms import read_form
@@ -77,6 +78,8 @@ ROLE_TABLE = {
     "live.livecoverage": {"reporter": NONE, "editor": {VIEW, ADD, CHANGE, DELETE}},
     "live.liveentry": {"reporter": {VIEW, ADD}, "editor": {VIEW, ADD, CHANGE, DELETE}},
     "republication.webhookdelivery": {"reporter": NONE, "editor": {VIEW}},
+    "curation.arrangement": {"reporter": NONE, "editor": {VIEW, ADD, CHANGE, DELETE}},
+    "curation.banner": {"reporter": NONE, "editor": {VIEW, ADD, CHANGE, DELETE}},
 }
 
 # The bulk actions each role is offered on each model's list; none elsewhere.
@@ -96,6 +99,8 @@ ACTIONS = {
     "live.livecoverage": {"editor": {"delete_selected"}},
     "live.liveentry": {"editor": {"delete_selected"}},
     "articles.series": {"editor": {"delete_selected"}},
+    "curation.arrangement": {"editor": {"delete_selected"}},
+    "curation.banner": {"editor": {"delete_selected"}},
     "republication.partner": {
         "editor": {"approve", "issue_key", "revoke_keys", "rotate_webhook_secret", "suspend"}
     },
@@ -127,6 +132,8 @@ CUSTOM_VIEWS = {
     "articles_article_autosave": {"reporter": (405, 400), "editor": (405, 400)},
     "articles_article_discarddraft": {"reporter": (405, 404), "editor": (405, 404)},
     "auth_user_password_change": {"reporter": (403, 403), "editor": (403, 403)},
+    # making an arrangement live now: a POST, the editors'
+    "curation_arrangement_publish": {"reporter": (405, 403), "editor": (405, 302)},
     # the admin site's own views
     "index": {"reporter": (200, 200), "editor": (200, 200)},
     "login": {"reporter": (302, 200), "editor": (302, 200)},
@@ -209,6 +216,10 @@ def samples(publisher, reporter):
         Partner: partner,
         WebhookDelivery: WebhookDelivery.objects.create(
             partner=partner, article=story, event=WebhookDelivery.Event.PUBLISHED
+        ),
+        Arrangement: Arrangement.objects.create(goes_live_at=timezone.now()),
+        Banner: Banner.objects.create(
+            text="Polls close", url="https://example.org/", ends_at=timezone.now()
         ),
     }
     task = DBTaskResult.objects.first()
@@ -321,6 +332,7 @@ def snapshot():
     models += [Publisher, Byline, ArticleTransition, RepublicationView, Group, User]
     models += [LiveCoverage, LiveEntry]
     models += [RelatedStory, Series, SeriesPart]
+    models += [Arrangement, Banner]
     rows = {label(m): list(m._default_manager.order_by("pk").values()) for m in models}
     for row in rows["auth.user"]:
         row.pop("last_login")

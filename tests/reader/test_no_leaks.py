@@ -34,6 +34,7 @@ from articles.models import (
     Series,
     SeriesPart,
 )
+from curation.models import Arrangement, Banner, Slot
 from live.models import LiveCoverage, LiveEntry
 from tests.factories import jpeg_bytes, make_article, make_author, make_photo, make_section
 from tests.republication.partner_helpers import make_partner
@@ -50,6 +51,8 @@ NOT_PUBLIC = {
     "shared": {"status": Article.Status.IN_REVIEW, "publish_at": None},
     "moved": {"status": Article.Status.PUBLISHED, "publish_at": timedelta(days=1)},
     "live": {"status": Article.Status.IN_REVIEW, "publish_at": None},
+    "slotted": {"status": Article.Status.IN_REVIEW, "publish_at": None},
+    "sectionslotted": {"status": Article.Status.PUBLISHED, "publish_at": timedelta(days=1)},
 }
 # What anyone can copy from: a partner gets no more here than the partner's copy gives.
 PARTNER_SURFACES = ("/feeds/", "/rss/", "/atom/", "ninjs", "/republish")
@@ -219,6 +222,35 @@ def make_series_and_related_secrets(section, author):
     )
 
 
+def make_curated_secrets(section, author):
+    """Unpublished stories in the live slots of the front page and of a section's page, with
+    override headlines and deks, and breaking-news banners that ended or have not started."""
+    secrets = Secrets()
+    now = timezone.now()
+    for state in ["slotted", "sectionslotted"]:
+        add(secrets, make_secret_article(state, section, author))
+    for state, page in [("slotted", None), ("sectionslotted", section)]:
+        arrangement = Arrangement.objects.create(section=page, goes_live_at=now)
+        for position, word in enumerate([f"xyzzy{state}", "xyzzydraft"]):
+            Slot.objects.create(
+                arrangement=arrangement,
+                position=position,
+                article=Article.objects.get(slug=f"{word}slug"),
+                headline=f"{word}{state}slotheadline",
+                dek=f"{word}{state}slotdek",
+            )
+            secrets.words |= {f"{word}{state}slotheadline", f"{word}{state}slotdek"}
+    for word, starts, ends in [
+        ("xyzzyendedbanner", now - timedelta(hours=2), now - timedelta(minutes=1)),
+        ("xyzzycomingbanner", now + timedelta(hours=1), now + timedelta(hours=2)),
+    ]:
+        Banner.objects.create(
+            text=word, url=f"https://example.org/{word}url", starts_at=starts, ends_at=ends
+        )
+        secrets.words |= {word, f"{word}url"}
+    return secrets
+
+
 # Other features add their own secret things here: a callable (section, author) that makes
 # them and returns Secrets, with any URL that must reveal nothing in Secrets.urls.
 EXTRA_SECRET_MAKERS = [
@@ -228,6 +260,7 @@ EXTRA_SECRET_MAKERS = [
     make_partner_only_material,
     make_live_secrets,
     make_series_and_related_secrets,
+    make_curated_secrets,
 ]
 
 

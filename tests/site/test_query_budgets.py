@@ -16,13 +16,17 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from articles.models import Article, Author, Byline, RelatedStory, Series, SeriesPart
+from articles.models import Article, Author, Byline, RelatedStory, Section, Series, SeriesPart
+from curation.models import Arrangement, Slot
 from live.models import LiveCoverage, LiveEntry
 from tests.factories import make_article, make_author, make_photo, make_section
 
 pytestmark = pytest.mark.django_db
 
-ARTICLE_BUDGET = 6
+# Each HTML page includes the breaking-news banners, read into the cache by the first page after
+# a banner changes (reader/breaking_news.py), and the front and section pages the arrangement
+# of their top.
+ARTICLE_BUDGET = 7
 # The reader's article page also reads its related stories (one query, picked or automatic),
 # and the published parts of its series, if it is in one (one more).
 ARTICLE_PAGE_BUDGET = ARTICLE_BUDGET + 1
@@ -243,3 +247,39 @@ def test_live_story_with_500_entries_costs_what_one_with_30_does(
     for coverage in [small, large]:
         poll = reverse("reader:article-live", args=[coverage.article.slug])
         assert count_queries(client, poll) <= LIVE_POLL_BUDGET
+
+
+def curate(world_section, stories, section=None):
+    """A live arrangement of five stories (lead and four featured), each with overrides."""
+    arrangement = Arrangement.objects.create(
+        section=section, goes_live_at=timezone.now() - timedelta(minutes=1)
+    )
+    Slot.objects.bulk_create(
+        Slot(
+            arrangement=arrangement,
+            position=n,
+            article=story,
+            headline=f"Override {n}",
+            crop="16:9",
+        )
+        for n, story in enumerate(stories)
+    )
+
+
+@pytest.mark.parametrize("page", ["front", "section"])
+def test_curated_pages_keep_the_listing_budget_whatever_the_newsroom(
+    client, worlds, page, django_assert_max_num_queries
+):
+    """The front page and a section page with five curated slots: within the listing budget,
+    and the same cost in a small and a large newsroom."""
+    costs = []
+    for world in worlds:
+        section = Section.objects.get(slug=world["section"])
+        stories = list(Article.objects.filter(section=section).order_by("pk")[2:7])
+        curate(section, stories, section=section if page == "section" else None)
+        url = section.get_absolute_url() if page == "section" else "/"
+        with django_assert_max_num_queries(LISTING_BUDGET):
+            response = client.get(url)
+        assert [pick.article for pick in response.context["featured"]] == stories[1:]
+        costs.append(count_queries(client, url))
+    assert costs[0] == costs[1]

@@ -168,7 +168,8 @@ class Command(BaseCommand):
                 Article.objects.filter(pk=article.pk).update(updated_at=article.publish_at)
         self.workflow_examples(now)
         self.series_and_related()
-        # Apps built on the core (live coverage, ...) add their own examples.
+        # Apps built on the core add their own examples (live coverage: a live story; curation:
+        # a front page led by a story an editor chose), through their AppConfig's `load_demo`.
         for app_config in apps.get_app_configs():
             if hasattr(app_config, "load_demo"):
                 app_config.load_demo(now)
