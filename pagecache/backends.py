@@ -30,6 +30,10 @@ logger = logging.getLogger(__name__)
 # Every key the page cache writes (pagecache/tags.py, pagecache/middleware.py) starts with this.
 PAGE_KEYS = "page"
 
+# A time to live read from Redis is whole milliseconds, and the two clock readings behind it each
+# lose up to one: a near copy is kept that much less, so it never outlives its key.
+TTL_ROUNDING_MS = 2
+
 # Adds delta to a key only if it exists, in one step: a key expiring between a check and INCRBY
 # would otherwise come back as delta, kept forever.
 INCR_IF_EXISTS = """
@@ -361,7 +365,9 @@ class NearCache:
                 # ttl: milliseconds, -1 for none, -2 if the key went between MGET and PTTL.
                 if value is None or ttl == -2 or self._slot_changes[self._slot(key)] != changes:
                     continue
-                self._entries[key] = (value, sent + ttl / 1000 if ttl >= 0 else float("inf"))
+                # Redis counts whole milliseconds: a copy goes a little early, never late.
+                expires = sent + (ttl - TTL_ROUNDING_MS) / 1000 if ttl >= 0 else float("inf")
+                self._entries[key] = (value, expires)
                 self._entries.move_to_end(key)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)

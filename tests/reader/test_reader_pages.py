@@ -342,6 +342,10 @@ def test_postgres_search_is_answered_from_the_gin_index(publisher):
         for number in range(1, 3001)
     )
     with connection.cursor() as cursor:
+        # Rows that earlier tests inserted and rolled back wait in the GIN index's pending list
+        # until a vacuum, and the planner prices a long list as a slow index: empty it, as
+        # autovacuum does on a live site.
+        cursor.execute("SELECT gin_clean_pending_list('article_search_vector_idx'::regclass)")
         cursor.execute("ANALYZE articles_article")
         with CaptureQueriesContext(connection) as queries:
             search_articles(Article.objects.published(), "harbour talks")
