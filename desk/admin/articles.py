@@ -209,7 +209,7 @@ class ArticleAdmin(WritingScreenMixin, VersionCheckedAdmin, VersionAdmin):
         return (
             super()
             .get_queryset(request)
-            # The story's screen links to its live coverage (templatetags/desk.py, live_coverage_tools).
+            # The story's screen links to its live coverage (desk/templatetags/desk.py).
             .select_related("live")
             .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("author")))
         )
