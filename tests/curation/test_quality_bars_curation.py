@@ -2,10 +2,7 @@
 page with featured stories and a banner, a curated section page, a preview and the arrangement
 screen pass the Nu HTML Checker and axe-core."""
 
-import json
 import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -13,8 +10,9 @@ from django.urls import reverse
 
 from articles.models import Article, Section
 from curation.models import Arrangement
+from tests.browser_helpers import log_in
 from tests.curation.helpers import arrange, make_banner
-from tests.reader.test_quality_bars import AXE_JS, AXE_RUN, VNU_JAR
+from tests.reader.test_quality_bars import AXE_JS, AXE_RUN, nu_errors
 
 
 @pytest.fixture
@@ -51,25 +49,12 @@ def test_curated_pages_pass_the_nu_html_checker(client, tmp_path, curated_demo):
         path = tmp_path / f"{name}.html"
         path.write_bytes(response.content)
         files.append(str(path))
-    result = subprocess.run(  # noqa: S603 - fixed arguments, local files
-        [java, "-Xss4m", "-jar", str(VNU_JAR), "--format", "json", "--stdout", *files],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    errors = [
-        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']}"
-        for m in json.loads(result.stdout)["messages"]
-        if m.get("type") == "error" or m.get("subType") == "fatal"
-    ]
+    errors = nu_errors(java, files)
     assert not errors, "\n".join(errors)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_curated_pages_and_the_arrangement_screen_pass_axe(new_page, curated_demo):
-    from tests.browser_helpers import log_in
-
     assert Arrangement.objects.count() == 4  # the demo's own and the three above
     problems = []
     for scheme in ("light", "dark"):

@@ -46,6 +46,22 @@ def demo_pages(demo):
     }
 
 
+def nu_errors(java, files):
+    """The Nu HTML Checker's errors for these HTML files, one line each (file:line: message)."""
+    result = subprocess.run(  # noqa: S603 - fixed arguments, local files
+        [java, "-Xss4m", "-jar", str(VNU_JAR), "--format", "json", "--stdout", *files],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    return [
+        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']}"
+        for m in json.loads(result.stdout)["messages"]
+        if m.get("type") == "error" or m.get("subType") == "fatal"
+    ]
+
+
 @pytest.mark.slow  # starts a Java virtual machine
 @pytest.mark.django_db
 def test_nu_html_checker_finds_no_errors(client, tmp_path, demo_pages):
@@ -63,19 +79,7 @@ def test_nu_html_checker_finds_no_errors(client, tmp_path, demo_pages):
         path = tmp_path / f"{name}.html"
         path.write_bytes(response.content)
         files.append(str(path))
-    result = subprocess.run(  # noqa: S603 - fixed arguments, local files
-        [java, "-Xss4m", "-jar", str(VNU_JAR), "--format", "json", "--stdout", *files],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    messages = json.loads(result.stdout)["messages"]
-    errors = [
-        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']}"
-        for m in messages
-        if m.get("type") == "error" or m.get("subType") == "fatal"
-    ]
+    errors = nu_errors(java, files)
     assert not errors, "\n".join(errors)
     assert len(files) == 13
 
