@@ -209,8 +209,6 @@ class ArticleAdmin(WritingScreenMixin, VersionCheckedAdmin, VersionAdmin):
         return (
             super()
             .get_queryset(request)
-            # The story's screen links to its live coverage (desk/templatetags/desk.py).
-            .select_related("live")
             .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("author")))
         )
 
@@ -249,10 +247,9 @@ class ArticleAdmin(WritingScreenMixin, VersionCheckedAdmin, VersionAdmin):
         article = super().get_object(request, object_id, from_field)
         if article is None:
             return None
-        # Saves are checked against the version in the form: hold the row until we commit. Only
-        # the story's row: the rows joined to it (its live coverage) may not exist to lock.
+        # Saves are checked against the version in the form: hold the row until we commit.
         if request.method == "POST" and transaction.get_connection().in_atomic_block:
-            article = self.get_queryset(request).select_for_update(of=("self",)).get(pk=article.pk)
+            article = self.get_queryset(request).select_for_update().get(pk=article.pk)
         return article
 
     def save_related(self, request, form, formsets, change):

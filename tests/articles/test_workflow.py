@@ -325,8 +325,8 @@ def test_the_change_page_is_a_fixed_number_of_queries(client, editor, reporter):
         counts.append(len(queries))
     # The first load also fills per-process caches (content types, permissions). Byline rows
     # are not free: Django's autocomplete widget looks up the author each row shows.
-    # (One of them reads the related stories picked on the page.)
-    assert counts[2] <= 28
+    # (One of them reads the related stories picked on the page, one the story's live coverage.)
+    assert counts[2] <= 29
     assert counts[1] - counts[2] <= 2 * 7
 
 
