@@ -3,8 +3,8 @@
 The fallback matches the start of words (so "port" finds "ports" but not "report").
 Both paths start from the queryset they are given (always Article.objects.published(), with any
 columns: the snippet's text is selected by the search) and return the newest MAX_RANKED matching
-stories, best first; `snippet()` then gives each result a passage of escaped HTML in which the
-matched words are wrapped in <mark>.
+stories, best first, as SearchResults; `snippet()` then gives each result a passage of escaped HTML
+in which the matched words are wrapped in <mark>.
 """
 
 import html
@@ -63,6 +63,27 @@ def _marked(text):
     )
 
 
+class SearchResults:
+    """The stories one search found, best first, as a paginator reads them: counted from the
+    matches already read (no COUNT query), each page sliced from the ranked queryset."""
+
+    def __init__(self, ranked, total):
+        self.ranked = ranked
+        self.total = total
+
+    def count(self):
+        return self.total
+
+    def __len__(self):
+        return self.total
+
+    def __getitem__(self, index):
+        return self.ranked[index]
+
+    def __iter__(self):
+        return iter(self.ranked)
+
+
 def _newest(matching):
     """The pks of the newest MAX_RANKED matching stories: all that ranking will read.
 
@@ -75,7 +96,7 @@ def _newest(matching):
 def search_articles(published, query):
     """The newest MAX_RANKED published articles matching `query`, best first."""
     if not _terms(query):
-        return published.none()
+        return SearchResults(published.none(), 0)
     if connection.vendor == "postgresql":
         return _postgres_search(published, query)
     return _plain_search(published, query)
@@ -143,7 +164,7 @@ def _postgres_search(published, query):
     among_candidates = RawSQL(  # noqa: S611 - a constant column; the ids are a parameter
         '"articles_article"."id" = ANY(%s)', [candidates], output_field=BooleanField()
     )
-    return (
+    ranked = (
         published.filter(among_candidates)
         .annotate(
             search_rank=SearchRank(vector(f'"articles_article"."{SEARCH_COLUMN}"'), search_query)
@@ -169,6 +190,7 @@ def _postgres_search(published, query):
         )
         .order_by("-search_rank", "-publish_at")
     )
+    return SearchResults(ranked, len(candidates))
 
 
 def _plain_search(published, query):
@@ -180,8 +202,9 @@ def _plain_search(published, query):
         matching = matching.filter(
             Q(headline__iregex=pattern) | Q(dek__iregex=pattern) | Q(body__iregex=pattern)
         )
-    return (
-        published.filter(pk__in=_newest(matching))
+    candidates = _newest(matching)
+    ranked = (
+        published.filter(pk__in=candidates)
         .annotate(
             search_rank=Case(
                 When(headline__iregex=patterns[0], then=Value(3)),
@@ -195,6 +218,7 @@ def _plain_search(published, query):
         )
         .order_by("-search_rank", "-publish_at")
     )
+    return SearchResults(ranked, len(candidates))
 
 
 def snippet(article, query):

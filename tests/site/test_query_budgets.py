@@ -32,6 +32,9 @@ ARTICLE_BUDGET = 7
 ARTICLE_PAGE_BUDGET = ARTICLE_BUDGET + 1
 SERIES_ARTICLE_BUDGET = ARTICLE_PAGE_BUDGET + 1
 LISTING_BUDGET = 8
+# Search reads the newest matches' ids (counted from them), the page's ranked rows and their
+# bylines.
+SEARCH_BUDGET = 6
 # A feed also reads the inline photos of its stories (one query, whatever their number).
 FEED_BUDGET = 7
 ADMIN_CHANGELIST_BUDGET = 20
@@ -73,8 +76,8 @@ PAGES = [
     Page("reader:author", LISTING_BUDGET, lambda world: {"slug": world["author"]}),
     Page("republication:terms", LISTING_BUDGET),
     Page("reader:corrections", LISTING_BUDGET),
-    Page("reader:search", LISTING_BUDGET, query="?q=story"),
-    Page("reader:search", LISTING_BUDGET, query="?q=story&page=2"),
+    Page("reader:search", SEARCH_BUDGET, query="?q=story"),
+    Page("reader:search", SEARCH_BUDGET, query="?q=story&page=2"),
     Page("republication:article-republish-panel", ARTICLE_BUDGET, article),
     Page("republication:article-ninjs", ARTICLE_BUDGET, article),
     Page("reader:feed-rss", FEED_BUDGET),
