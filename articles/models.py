@@ -493,6 +493,25 @@ class ImageCredit(EditedInTheDesk):
 RELATED_STORIES = 4
 
 
+def _pk_among(subquery, using):
+    """A condition: the row's primary key is one of those ``subquery`` selects.
+
+    On PostgreSQL written ``pk = ANY(ARRAY(subquery))``: the subquery runs once and the primary
+    key's index finds the rows, where ``pk IN (subquery)`` in an OR reads the whole table.
+    """
+    if connections[using].vendor != "postgresql":
+        return models.Q(pk__in=subquery)
+    return models.Q(
+        models.Func(
+            models.F("pk"),
+            models.Subquery(subquery),  # compiles in parentheses: ARRAY(SELECT ...)
+            arg_joiner=" = ANY(ARRAY",
+            template="%(expressions)s)",
+            output_field=models.BooleanField(),
+        )
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What the public may see. The only definition of it: every public surface starts here."""
@@ -532,26 +551,35 @@ class ArticleQuerySet(models.QuerySet):
     def related_to(self, article, count=RELATED_STORIES):
         """The stories shown under ``article``, in one query: those picked by hand, in their
         order, or where none of them is among these, the newest sharing its section or a tag
-        (not the article itself, nor its series' other parts, which the page lists apart)."""
+        (not the article itself, nor its series' other parts, which the page lists apart).
+
+        Only the picks and the ``count`` newest sharing stories are read and ordered, so the
+        cost does not grow with the number of stories in the section or under the tags.
+        """
         picked = RelatedStory.objects.filter(article=article)
         articles = ContentType.objects.get_for_model(Article)
         tagged = TaggedItem.objects.filter(content_type=articles, object_id=article.pk)
         sharing_tag = TaggedItem.objects.filter(
             content_type=articles, tag__in=tagged.values("tag")
         ).values("object_id")
-        candidates = models.Q(pk__in=picked.values("related")) | models.Q(pk__in=sharing_tag)
+        sharing = models.Q(pk__in=sharing_tag)
         if article.section_id:
-            candidates |= models.Q(section_id=article.section_id)
-        others = self.filter(candidates).exclude(pk=article.pk)
+            sharing |= models.Q(section_id=article.section_id)
+        others = self.exclude(pk=article.pk)
         series = article.series
         if series is not None:
             others = others.exclude(series_part__series=series)
+        newest_sharing = others.filter(sharing).order_by("-publish_at", "-pk").values("pk")[:count]
         rows = list(
-            others.annotate(
+            others.filter(
+                _pk_among(picked.values("related"), self.db) | _pk_among(newest_sharing, self.db)
+            )
+            .annotate(
                 picked_position=models.Subquery(
                     picked.filter(related=models.OuterRef("pk")).values("position")[:1]
                 )
-            ).order_by(models.F("picked_position").asc(nulls_last=True), "-publish_at", "-pk")[
+            )
+            .order_by(models.F("picked_position").asc(nulls_last=True), "-publish_at", "-pk")[
                 :count
             ]
         )
