@@ -557,23 +557,28 @@ class ArticleQuerySet(models.QuerySet):
         cost does not grow with the number of stories in the section or under the tags.
         """
         picked = RelatedStory.objects.filter(article=article)
-        articles = ContentType.objects.get_for_model(Article)
-        tagged = TaggedItem.objects.filter(content_type=articles, object_id=article.pk)
-        sharing_tag = TaggedItem.objects.filter(
-            content_type=articles, tag__in=tagged.values("tag")
-        ).values("object_id")
-        sharing = models.Q(pk__in=sharing_tag)
-        if article.section_id:
-            sharing |= models.Q(section_id=article.section_id)
         others = self.exclude(pk=article.pk)
         series = article.series
         if series is not None:
             others = others.exclude(series_part__series=series)
-        newest_sharing = others.filter(sharing).order_by("-publish_at", "-pk").values("pk")[:count]
-        rows = list(
-            others.filter(
-                _pk_among(picked.values("related"), self.db) | _pk_among(newest_sharing, self.db)
+        candidates = _pk_among(picked.values("related"), self.db)
+        sharing = models.Q()
+        if article.section_id:
+            sharing |= models.Q(section_id=article.section_id)
+        # The article's tags are prefetched with it on its page (one query more if not).
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        if tag_ids:
+            tagged = TaggedItem.objects.filter(
+                content_type=ContentType.objects.get_for_model(Article), tag_id__in=tag_ids
             )
+            sharing |= models.Q(pk__in=tagged.values("object_id"))
+        if sharing:
+            newest_sharing = (
+                others.filter(sharing).order_by("-publish_at", "-pk").values("pk")[:count]
+            )
+            candidates |= _pk_among(newest_sharing, self.db)
+        rows = list(
+            others.filter(candidates)
             .annotate(
                 picked_position=models.Subquery(
                     picked.filter(related=models.OuterRef("pk")).values("position")[:1]

@@ -5,6 +5,8 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from lxml import etree
@@ -105,6 +107,26 @@ def test_picks_that_are_all_unpublished_fall_back_to_automatic_ones(publisher):
     neighbour = make_article(section=section)
     pick(story, draft)
     assert Article.objects.published().related_to(story) == [neighbour]
+
+
+def test_a_story_with_no_section_nor_tag_shows_only_its_picks(publisher):
+    story = make_article(section=None, tags=[])
+    other = make_article(section=None, tags=[])
+    assert Article.objects.published().related_to(story) == []
+    pick(story, other)
+    assert Article.objects.published().related_to(story) == [other]
+
+
+def test_only_the_newest_sharing_stories_are_read_whatever_the_section_holds(publisher):
+    """The candidates are the picks and the few newest sharing stories, not the whole desk."""
+    section = make_section()
+    story = make_article(section=section, tags=["Harbour"])
+    for number in range(12):
+        make_article(section=section, tags=["Harbour"], publish_at=hours_ago(10 + number))
+    with CaptureQueriesContext(connection) as queries:
+        Article.objects.published().related_to(story)
+    [related] = [query["sql"] for query in queries if "articles_relatedstory" in query["sql"]]
+    assert related.count("LIMIT 4") == 2  # the newest sharing stories, then the four shown
 
 
 def test_a_story_cannot_be_related_to_itself(publisher):
