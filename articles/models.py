@@ -730,8 +730,11 @@ class Article(EditedInTheDesk):
         ordering = ["-publish_at", "-created_at"]
         indexes = [
             models.Index(fields=["status", "-publish_at"], name="article_visible_idx"),
-            # Section pages and the front page's rails: a section's newest stories.
-            models.Index(fields=["section", "-publish_at"], name="article_section_newest_idx"),
+            # Section pages and the front page's rails: a section's newest stories, and their
+            # count for the pages' numbers read from the index alone (not from every row).
+            models.Index(
+                fields=["section", "status", "-publish_at"], name="article_section_newest_idx"
+            ),
         ]
         permissions = [
             ("edit_any_article", _("Can edit any article in any state")),
