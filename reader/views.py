@@ -143,7 +143,13 @@ class ArticleDetailView(MovedOrGoneMixin, PublishedArticlesMixin, DetailView):
 
     def get_queryset(self):
         # A live story's coverage comes with it (reader/live.py): no query for other stories.
-        return super().get_queryset().select_related("live").prefetch_related("tags", "corrections")
+        return (
+            super()
+            .get_queryset()
+            .select_related("live")
+            .prefetch_related("tags", "corrections")
+            .with_related_picks_noted()
+        )
 
     def get_context_data(self, **kwargs):
         article = self.object

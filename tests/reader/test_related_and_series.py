@@ -129,6 +129,23 @@ def test_only_the_newest_sharing_stories_are_read_whatever_the_section_holds(pub
     assert related.count("LIMIT 4") == 2  # the newest sharing stories, then the four shown
 
 
+def test_stories_noted_with_or_without_picks_get_the_same_related_stories(publisher):
+    """The article page notes whether a story has picks, to read one without them plainly."""
+    section = make_section()
+    plain = make_article(section=section, tags=["Harbour"], publish_at=hours_ago(1))
+    picking = make_article(section=section, publish_at=hours_ago(2))
+    draft = make_article(section=section, **NOT_PUBLIC["draft"])
+    for number in range(6):
+        make_article(section=section, tags=["Harbour"], publish_at=hours_ago(10 + number))
+    pick(picking, draft, plain)
+    noted = Article.objects.with_related_picks_noted().prefetch_related("tags").in_bulk()
+    assert (noted[plain.pk].has_related_picks, noted[picking.pk].has_related_picks) == (False, True)
+    for story in (plain, picking):
+        published = Article.objects.published()
+        assert published.related_to(noted[story.pk]) == published.related_to(story)
+    assert Article.objects.published().related_to(noted[picking.pk]) == [plain]
+
+
 def test_a_story_cannot_be_related_to_itself(publisher):
     story = make_article()
     link = RelatedStory(article=story, related=story)
