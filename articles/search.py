@@ -16,7 +16,6 @@ from django.db.models import (
     BooleanField,
     Case,
     F,
-    Func,
     IntegerField,
     Q,
     TextField,
@@ -31,6 +30,7 @@ MAX_QUERY_LENGTH = 200
 SNIPPET_WORDS = 35
 # Snippets are made from the dek and this many characters of the body's HTML (on PostgreSQL): a
 # story's opening, where news says what it is about, at a cost that no story's length changes.
+# Stored with each story (migration 0009_search_snippet_source): a change needs a migration.
 SNIPPET_SOURCE_CHARS = 1000
 # Ranking reads only this many of the newest matching stories, so no query, however common its
 # words, costs more than ranking these: a word found in every story is answered from the newest.
@@ -126,40 +126,6 @@ def _postgres_search(published, query):
             search_vector=search_query
         )
     )
-    # The snippet is made from the dek and the opening of the body only (a bounded amount of
-    # text, whatever the story's length): the opening cut before its last space, so after a
-    # whole word (the space added marks the end of a body shorter than that), then its tags
-    # dropped, a tag cut in two included. As one expression (alias, not annotate) PostgreSQL
-    # computes it only for the page's rows, after ranking and LIMIT.
-    text = TextField()
-    opening = Func(
-        Func(F("body"), Value(" "), function="concat", output_field=text),
-        Value(SNIPPET_SOURCE_CHARS + 1),
-        function="left",
-        output_field=text,
-    )
-    # Up to its last space (found from the end; cheaper than a regular expression there).
-    number = IntegerField()
-    last_space = Func(
-        Func(opening, function="reverse", output_field=text),
-        Value(" "),
-        function="strpos",
-        output_field=number,
-    )
-    whole_words = Func(
-        opening,
-        Func(opening, function="length", output_field=number) - last_space,
-        function="left",
-        output_field=text,
-    )
-    untagged = Func(
-        whole_words,
-        Value("<[^>]*(>|$)"),
-        Value(" "),
-        Value("g"),
-        function="regexp_replace",
-        output_field=text,
-    )
     # The candidates as one array parameter: an IN list is 200 parameters to build, twice.
     among_candidates = RawSQL(  # noqa: S611 - a constant column; the ids are a parameter
         '"articles_article"."id" = ANY(%s)', [candidates], output_field=BooleanField()
@@ -170,8 +136,11 @@ def _postgres_search(published, query):
             search_rank=SearchRank(vector(f'"articles_article"."{SEARCH_COLUMN}"'), search_query)
         )
         .alias(
-            snippet_source=Func(
-                F("dek"), Value(" "), untagged, function="concat", output_field=text
+            # The dek and the opening of the body, tags dropped: a bounded amount of text,
+            # whatever the story's length, kept by PostgreSQL (migration 0009). As an alias,
+            # not an annotation, ts_headline() reads it only for the page's rows.
+            snippet_source=RawSQL(  # noqa: S611 - a constant column
+                f'"articles_article"."{SNIPPET_SOURCE_COLUMN}"', [], output_field=TextField()
             ),
         )
         .annotate(
@@ -248,5 +217,7 @@ def snippet(article, query):
 # PostgreSQL keeps each story's weighted vector (headline A, dek B, body C, in SEARCH_CONFIG) in a
 # generated column that the ORM never writes, with a GIN index on it that answers
 # _postgres_search() without reading every story: both are made by the migration
-# 0002_search_document. Other databases have neither.
+# 0002_search_document. The snippets' text is another such column (0009_search_snippet_source).
+# Other databases have none of them.
 SEARCH_COLUMN = "search_document"
+SNIPPET_SOURCE_COLUMN = "search_snippet_source"
