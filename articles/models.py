@@ -557,12 +557,10 @@ class ArticleQuerySet(models.QuerySet):
         Only the picks and the ``count`` newest sharing stories are read and ordered, so the
         cost does not grow with the number of stories in the section or under the tags.
         """
-        picked = RelatedStory.objects.filter(article=article)
         others = self.exclude(pk=article.pk)
         series = article.series
         if series is not None:
             others = others.exclude(series_part__series=series)
-        candidates = _pk_among(picked.values("related"), self.db)
         sharing = models.Q()
         if article.section_id:
             sharing |= models.Q(section_id=article.section_id)
@@ -577,6 +575,8 @@ class ArticleQuerySet(models.QuerySet):
         if not getattr(article, "has_related_picks", True):
             # Its query said the story has no picks (with_related_picks_noted): the sharing ones.
             return [] if newest_sharing is None else list(newest_sharing[:count])
+        picked = RelatedStory.objects.filter(article=article)
+        candidates = _pk_among(picked.values("related"), self.db)
         if newest_sharing is not None:
             candidates |= _pk_among(newest_sharing.values("pk")[:count], self.db)
         rows = list(
