@@ -53,6 +53,10 @@ def tab_to(page, selector, limit=150):
 def choose_story_with_keys(page, row, text):
     tab_to(page, f"#slots-{row} .select2-selection")
     page.keyboard.press("Enter")
+    # select2 focuses its search box and asks for the first page of stories once it has opened;
+    # keys pressed before that land nowhere, so wait as a person would for the list to appear.
+    expect(page.locator(".select2-container--open .select2-search__field")).to_be_focused()
+    expect(page.locator(".select2-results__option--highlighted")).to_be_visible()
     page.keyboard.type(text)
     expect(page.locator(".select2-results__option--highlighted")).to_contain_text(text)
     page.keyboard.press("Enter")

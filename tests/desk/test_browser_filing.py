@@ -52,7 +52,8 @@ class Counted:
         locator.press_sequentially(text)
 
     def type_here(self, text):
-        """Typing where the focus is (a search box that opened for it)."""
+        """Typing where the focus is (a search box that opened for it), once it has it."""
+        expect(self.page.locator(".select2-container--open .select2-search__field")).to_be_focused()
         self.page.keyboard.type(text)
 
     def press(self, key):
