@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, transaction
 from django.db.models.expressions import RawSQL
@@ -33,7 +32,7 @@ from photos.renditions import (
     rendition_names,
 )
 from photos.renditions import make_renditions as make_photo_renditions
-from photos.storage import originals_storage
+from photos.storage import originals_storage, rendition_url
 from photos.tasks import enqueue_renditions
 
 
@@ -407,7 +406,7 @@ class ImageCredit(EditedInTheDesk):
         if not jpegs:
             return None
         name, width, height = jpegs[-1]
-        return {"name": name, "url": default_storage.url(name), "width": width, "height": height}
+        return {"name": name, "url": rendition_url(name), "width": width, "height": height}
 
     @property
     def public_url(self):
@@ -458,7 +457,7 @@ class ImageCredit(EditedInTheDesk):
     def sources(self, image_format):
         """[(url, width, height), ...] of one format's renditions, narrowest first."""
         entries = self.renditions.get("sources", {}).get(image_format, [])
-        return [(default_storage.url(name), width, height) for name, width, height in entries]
+        return [(rendition_url(name), width, height) for name, width, height in entries]
 
     def crops(self):
         """The photo cut to 16:9, 4:3 and 1:1 around its focal point, up to 1200 px wide, JPEG.
@@ -470,7 +469,7 @@ class ImageCredit(EditedInTheDesk):
         """
         crops = self.renditions.get("crops", {})
         return [
-            {"ratio": ratio, "url": default_storage.url(name), "width": width, "height": height}
+            {"ratio": ratio, "url": rendition_url(name), "width": width, "height": height}
             for ratio in CROP_RATIOS
             if ratio in crops
             for name, width, height in [crops[ratio]]

@@ -98,6 +98,13 @@ TEMPLATES = [
             ],
         },
     },
+    # Story cards only (reader/cards.py): compiled, for the pages that show dozens of them.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "reader.cards.environment"},
+    },
 ]
 
 # Form widgets may use templates from templates/ too.

@@ -6,10 +6,17 @@ from django.utils.translation import to_locale
 
 from newsroom.lib import urls
 from newsroom.lib.text import clean_text
-from reader import structured_data
+from reader import cards, structured_data
 from reader.story_body import render_body
 
 register = template.Library()
+
+
+@register.simple_tag
+def story_card(article, pick=None, is_lead=False, hide_section=False):
+    """``{% story_card article %}``: the story's card (reader/cards.py); ``pick`` an editor's
+    arrangement of it, ``is_lead`` the page's lead, ``hide_section`` in a section's rail."""
+    return cards.render_card(article, pick, is_lead, hide_section)
 
 
 @register.simple_tag

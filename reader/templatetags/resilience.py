@@ -35,12 +35,23 @@ class FailSafeNode(template.Node):
         self.fallback = fallback
 
     def render(self, context):
-        try:
-            return self.nodelist.render(context)
-        except DatabaseError:
+        return rendered_or_left_out(
+            lambda: self.nodelist.render(context), lambda: self.fallback.render(context)
+        )
+
+
+def rendered_or_left_out(render, fallback=lambda: ""):
+    """``render()``, or ``fallback()`` if that raises (logged): what {% fail_safe %} does.
+
+    Database errors still propagate (they are a 503, not a missing photo), and with DEBUG on
+    nothing is hidden from the developer.
+    """
+    try:
+        return render()
+    except DatabaseError:
+        raise
+    except Exception:
+        if settings.DEBUG:
             raise
-        except Exception:
-            if settings.DEBUG:
-                raise
-            logger.exception("Part of a page was left out: it could not be rendered.")
-            return self.fallback.render(context)
+        logger.exception("Part of a page was left out: it could not be rendered.")
+        return fallback()
