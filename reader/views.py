@@ -147,9 +147,15 @@ class ArticleDetailView(MovedOrGoneMixin, PublishedArticlesMixin, DetailView):
             super()
             .get_queryset()
             .select_related("live")
-            .prefetch_related("tags", "corrections")
+            .prefetch_related("tags")
             .with_related_picks_noted()
+            .with_corrections_noted()
         )
+
+    def get_object(self, queryset=None):
+        article = super().get_object(queryset)
+        article.read_corrections()
+        return article
 
     def get_context_data(self, **kwargs):
         article = self.object

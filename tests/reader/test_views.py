@@ -3,10 +3,12 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Correction
 from tests.factories import make_article, make_author, make_photo, make_section, make_wire_photo
 
 pytestmark = pytest.mark.django_db
@@ -230,3 +232,27 @@ def test_a_tag_only_unpublished_stories_carry_has_no_public_page_feed_or_sitemap
     for url in urls:
         assert client.get(url).status_code == 200, url
     assert f"/tag/{slug}/".encode() in client.get("/sitemap-tags.xml").content
+
+
+def test_a_storys_corrections_are_read_only_when_it_has_some(client, publisher, settings):
+    settings.PAGE_CACHE = False
+    plain = make_article(headline="Nothing to correct")
+    corrected = make_article(headline="Bridge opens")
+    Correction.objects.create(article=corrected, text="The bridge is 40 m long, not 400 m.")
+    Correction.objects.create(article=corrected, kind="clarification", text="It opens at 9.")
+    client.get(plain.get_absolute_url())  # the banners and furniture, into the cache
+
+    with CaptureQueriesContext(connection) as plain_queries:
+        page = client.get(plain.get_absolute_url()).content.decode()
+    assert 'id="corrections"' not in page
+    assert "correction-notice" not in page
+    with CaptureQueriesContext(connection) as corrected_queries:
+        page = client.get(corrected.get_absolute_url()).content.decode()
+    assert "correction-notice" in page
+    assert "The bridge is 40 m long, not 400 m." in page
+    assert "It opens at 9." in page
+    assert len(corrected_queries) == len(plain_queries) + 1
+    assert not any(
+        "articles_correction" in query["sql"].split("WHERE")[0]
+        for query in plain_queries.captured_queries
+    )
