@@ -540,9 +540,9 @@ class ArticleQuerySet(models.QuerySet):
             share = base.filter(section_id=RawSQL("sections.id", []))[:count]  # noqa: S611
             sql, params = share.query.get_compiler(self.db).as_sql()
             section_ids = [getattr(section, "pk", section) for section in sections]
+            each = f"unnest(%s) AS sections(id) CROSS JOIN LATERAL ({sql}) AS newest"
             newest = RawSQL(  # noqa: S611 - the ORM's own SQL and parameters
-                "SELECT newest.pk FROM unnest(%s) AS sections(id)"
-                f" CROSS JOIN LATERAL ({sql}) AS newest",  # noqa: S608 - compiled by the ORM
+                f"SELECT newest.pk FROM {each}",  # noqa: S608 - the ORM's own SQL
                 [section_ids, *params],
             )
             return self.filter(pk__in=newest)
