@@ -64,7 +64,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outermost after SecurityMiddleware, so a cached page gets the header too.
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "newsroom.middleware.ContentSecurityPolicyMiddleware",
     # 413 for oversized bodies, 400 for NUL bytes, before anything reads them.
     "newsroom.middleware.RequestHygieneMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils.csp import CSP, build_policy
 
 from tests.factories import make_article
 
@@ -135,3 +136,14 @@ def test_password_validators_refuse_weak_passwords(client, superuser):
     assert "This password is too short" in html
     assert "This password is too common" in html
     assert "This password is entirely numeric" in html
+
+
+def test_a_policy_built_once_is_djangos_and_follows_the_settings(client, publisher, settings):
+    """newsroom.middleware builds a policy without a nonce once; it must be what Django builds,
+    and a new configuration must give a new header."""
+    assert client.get("/")["Content-Security-Policy"] == build_policy(settings.SECURE_CSP)
+    settings.SECURE_CSP = settings.SECURE_CSP | {"img-src": [CSP.SELF]}
+    settings.SECURE_CSP_REPORT_ONLY = {"default-src": [CSP.NONE]}
+    response = client.get("/search/?q=ferries")
+    assert directives(response)["img-src"] == ["'self'"]
+    assert response["Content-Security-Policy-Report-Only"] == "default-src 'none'"
