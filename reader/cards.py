@@ -11,6 +11,7 @@ Django escapes (``escape_as_django``), so a reader gets the same HTML byte for b
 import functools
 import html
 
+from django.conf import settings
 from django.template import engines
 from django.utils import dateformat, formats, timezone, translation
 from django.utils.html import format_html
@@ -46,8 +47,14 @@ def render_card(article, pick=None, is_lead=False, hide_section=False):
     return mark_safe(card_template().render(context))  # noqa: S308 - rendered with autoescape
 
 
-@functools.cache
 def card_template():
+    if settings.DEBUG:  # an edited template shows at once while developing (auto_reload)
+        return engines["jinja2"].get_template(CARD_TEMPLATE).template
+    return _compiled_card_template()
+
+
+@functools.cache
+def _compiled_card_template():
     return engines["jinja2"].get_template(CARD_TEMPLATE).template
 
 
@@ -88,6 +95,8 @@ def w3c_datetime(moment):
 
 def local_date(moment):
     """What ``{{ moment|date:"DATE_FORMAT" }}`` shows: the date in the site's time zone."""
+    if not moment:
+        return ""
     day = timezone.localtime(moment).date()
     return _date_text(day, formats.get_format("DATE_FORMAT"), translation.get_language())
 

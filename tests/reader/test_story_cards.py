@@ -77,3 +77,27 @@ def test_signed_rendition_addresses_are_never_reused(settings):
     second = rendition_url("renditions/1/a-800.jpg")
     assert first != second
     assert second.startswith("/signed/renditions/1/a-800.jpg?signature=")
+
+
+def test_a_card_without_a_date_shows_none(settings):
+    assert local_date(None) == ""
+
+
+def test_an_edited_card_template_shows_at_once_while_developing(settings, tmp_path):
+    """With DEBUG on, Jinja2 reloads a changed template; the card must not keep the old one."""
+    from django.template import engines
+
+    from reader.cards import CARD_TEMPLATE, card_template
+
+    settings.DEBUG = True
+    loader = engines["jinja2"].env.loader
+    edited = tmp_path / CARD_TEMPLATE
+    edited.parent.mkdir(parents=True)
+    edited.write_text("<article>edited</article>")
+    loader.searchpath.insert(0, str(tmp_path))
+    try:
+        engines["jinja2"].env.cache.clear()
+        assert card_template().render({}) == "<article>edited</article>"
+    finally:
+        loader.searchpath.remove(str(tmp_path))
+        engines["jinja2"].env.cache.clear()
