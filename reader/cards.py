@@ -90,6 +90,7 @@ def escape_as_django(value):
 
 
 def w3c_datetime(moment):
+    """2026-11-25T16:05:00+00:00: what sitemaps and machines expect (also a Django filter)."""
     return structured_data.iso_datetime(moment) if moment else ""
 
 

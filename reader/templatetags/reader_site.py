@@ -68,10 +68,7 @@ def og_locale():
     return to_locale(settings.LANGUAGE_CODE)
 
 
-@register.filter
-def w3c_datetime(moment):
-    """2026-11-25T16:05:00+00:00: what sitemaps and machines expect."""
-    return structured_data.iso_datetime(moment) if moment else ""
+register.filter("w3c_datetime", cards.w3c_datetime)
 
 
 @register.filter
