@@ -607,28 +607,13 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_related_picks_noted(self):
         """Each story's ``has_related_picks``: related_to() then reads a story without picks
-        (most of them) with a plainer query. Written as SQL: as an Exists() the ORM takes longer
-        to build it than related_to() saves. For the outermost query only (the table's own name).
-        """
-        picked = RawSQL(  # noqa: S611 - constant SQL, no parameters
-            "EXISTS (SELECT 1 FROM articles_relatedstory picked"
-            " WHERE picked.article_id = articles_article.id)",
-            [],
-            output_field=models.BooleanField(),
-        )
-        return self.annotate(has_related_picks=picked)
+        (most of them) with a plainer query."""
+        return self.annotate(has_related_picks=_has_rows_in(RelatedStory))
 
     def with_corrections_noted(self):
         """Each story's ``has_corrections_rows``: read_corrections() then asks for the
-        corrections of a story that has some (few do). Written as SQL for the reason given in
-        with_related_picks_noted()."""
-        noted = RawSQL(  # noqa: S611 - constant SQL, no parameters
-            "EXISTS (SELECT 1 FROM articles_correction noted"
-            " WHERE noted.article_id = articles_article.id)",
-            [],
-            output_field=models.BooleanField(),
-        )
-        return self.annotate(has_corrections_rows=noted)
+        corrections of a story that has some (few do)."""
+        return self.annotate(has_corrections_rows=_has_rows_in(Correction))
 
     def with_listing_related(self):
         """Section, lead photo and bylines for a list of articles, without a query per row."""
@@ -668,6 +653,19 @@ class ArticleQuerySet(models.QuerySet):
             .only("headline", "slug", "publish_at", "section__name", "section__slug")
             .prefetch_related(card_bylines(to_attr="byline_list"))
         )
+
+
+def _has_rows_in(model):
+    """Whether the story has rows in ``model`` (by its ``article`` foreign key), for the
+    outermost query only (it names the story's table). Written as SQL: as an Exists() the ORM
+    takes longer to build it than the query it spares."""
+    table = model._meta.db_table
+    column = model._meta.get_field("article").column
+    return RawSQL(  # noqa: S611 - table and column names from the models, no parameters
+        f"EXISTS (SELECT 1 FROM {table} noted WHERE noted.{column} = articles_article.id)",  # noqa: S608
+        [],
+        output_field=models.BooleanField(),
+    )
 
 
 def card_bylines(to_attr=None):
